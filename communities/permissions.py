@@ -1,0 +1,29 @@
+"""Write rules for community data. Read scope is `visible_to` (xietang.scoping)."""
+
+from accounts.models import Role
+from accounts.permissions import can_edit_community_data
+from communities.models import Household, Resident
+
+
+def grid_ids_of(user) -> set[int]:
+    if not hasattr(user, "_grid_ids"):
+        user._grid_ids = set(user.grids.values_list("pk", flat=True))
+    return user._grid_ids
+
+
+def household_grid_id(household: Household | None) -> int | None:
+    return household.stairwell.building.grid_id if household else None
+
+
+def can_edit_resident_at(user, *, community_id: int, household: Household | None) -> bool:
+    """May the user create or keep a resident at this place?
+
+    网格员 write only in their own grids (a household in a building of the grid).
+    """
+    if user.role == Role.GRID_WORKER:
+        return user.community_id == community_id and household_grid_id(household) in grid_ids_of(user)
+    return can_edit_community_data(user, community_id)
+
+
+def can_edit_resident(user, resident: Resident) -> bool:
+    return can_edit_resident_at(user, community_id=resident.community_id, household=resident.household)

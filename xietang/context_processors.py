@@ -1,0 +1,18 @@
+from accounts.permissions import can_browse_audit, is_staff_member
+
+
+def navigation(request) -> dict:
+    """What the base template needs to draw the navigation for the user's role."""
+    user = getattr(request, "user", None)
+    staff = is_staff_member(user) if user else False
+    return {
+        "nav_staff": staff,
+        "nav_can_audit": staff and can_browse_audit(user),
+        "nav_scope_label": _scope_label(user) if staff else "",
+    }
+
+
+def _scope_label(user) -> str:
+    if user.is_street_level:
+        return "斜塘街道"
+    return str(user.community) if user.community_id else ""
