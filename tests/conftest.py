@@ -94,3 +94,9 @@ def login(client):
 
 
 __all__ = ["PASSWORD", "Cast"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # PBKDF2 at production strength makes every cast fixture take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
