@@ -3,6 +3,15 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    HouseholdFactory,
+    ResidentFactory,
+    StairwellFactory,
+)
+from tests.queries import assert_queries_do_not_grow
+
 pytestmark = pytest.mark.django_db
 
 
@@ -75,17 +84,26 @@ def test_community_list_for_street(cast, login):
     assert "莲香社区" in content and "淞渔社区" in content
 
 
-def test_building_page_lists_households_in_fixed_queries(cast, login, django_assert_max_num_queries):
-    from tests.factories import HouseholdFactory, ResidentFactory
-
+@pytest.mark.parametrize("page", ["community", "grid", "compound", "building", "household"])
+def test_place_pages_use_a_fixed_number_of_queries(cast, login, page):
     stairwell = cast.household.stairwell
     client = login(cast.worker)
-    url = place_urls(cast)["building"]
-    client.get(url)
-    with django_assert_max_num_queries(12) as few:
-        client.get(url)
-    for _ in range(10):
-        ResidentFactory(household=HouseholdFactory(stairwell=stairwell))
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(url)
-    assert response.status_code == 200
+    url = place_urls(cast)[page]
+
+    def add_rows():
+        for _ in range(5):
+            building = BuildingFactory(compound=cast.building.compound, grid=cast.grid)
+            ResidentFactory(household=HouseholdFactory(stairwell=StairwellFactory(building=building)))
+            ResidentFactory(household=HouseholdFactory(stairwell=stairwell))
+            ResidentFactory(household=cast.household)
+
+    assert_queries_do_not_grow(lambda: client.get(url), add_rows, ceiling=14)
+
+
+def test_community_list_uses_a_fixed_number_of_queries(cast, login):
+    client = login(cast.street_admin)
+    assert_queries_do_not_grow(
+        lambda: client.get(reverse("communities:community_list")),
+        lambda: [CommunityFactory() for _ in range(5)],
+        ceiling=8,
+    )

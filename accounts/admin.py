@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AuditLog, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "last_name", "first_name", "role", "community", "is_active", "last_login")
+    list_filter = ("role", "community", "is_active")
+    list_select_related = ("community",)
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("岗位与范围"), {"fields": ("role", "community", "phone")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("岗位与范围"), {"fields": ("role", "community")}))
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: audit rows are evidence and are never edited."""
+
+    list_display = ("at", "actor", "action", "object_repr", "source_ip")
+    list_filter = ("action",)
+    search_fields = ("object_repr", "actor__username")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
