@@ -25,6 +25,16 @@ def can_edit_community_data(user, community_id: int | None) -> bool:
     return user.role in (Role.COMMUNITY_SECRETARY, Role.COMMUNITY_WORKER) and user.community_id == community_id
 
 
+def can_write_residents(user) -> bool:
+    """Whether the user writes residents anywhere (街道审阅 only reads)."""
+    return user.is_superuser or user.role in (
+        Role.STREET_ADMIN,
+        Role.COMMUNITY_SECRETARY,
+        Role.COMMUNITY_WORKER,
+        Role.GRID_WORKER,
+    )
+
+
 def can_reveal_id_number(user) -> bool:
     return user.is_superuser or user.role in settings.ID_REVEAL_ROLES
 

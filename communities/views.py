@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import can_reveal_id_number, staff_required
+from accounts.permissions import can_reveal_id_number, can_write_residents, staff_required
 from communities import selectors, services
 from communities.filters import CoBuildingUnitFilter, ResidentFilter, ServicePositionFilter
 from communities.forms import ResidentForm
@@ -133,7 +133,12 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "communities/resident_list.html",
-        {"filter": resident_filter, "page": page, "query": _query_without_page(request)},
+        {
+            "filter": resident_filter,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_write": can_write_residents(request.user),
+        },
     )
 
 
@@ -158,6 +163,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def resident_create(request: HttpRequest) -> HttpResponse:
+    if not can_write_residents(request.user):
+        raise PermissionDenied
     initial = {}
     household_id = request.GET.get("household")
     if household_id and household_id.isdigit():

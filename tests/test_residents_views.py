@@ -166,7 +166,9 @@ def test_grid_worker_writes_only_in_own_grid(cast, login):
 
 def test_reviewer_reads_but_cannot_write(cast, login):
     client = login(cast.street_reviewer)
-    assert client.post(reverse("communities:resident_create"), form_data(cast)).status_code == 200
+    assert "登记居民" not in client.get(reverse("communities:resident_list")).content.decode()
+    assert client.get(reverse("communities:resident_create")).status_code == 403
+    assert client.post(reverse("communities:resident_create"), form_data(cast)).status_code == 403
     assert not Resident.objects.filter(name="赵桂兰").exists()
     assert client.get(reverse("communities:resident_update", args=[cast.resident.pk])).status_code == 403
     assert client.post(reverse("communities:resident_delete", args=[cast.resident.pk])).status_code == 403
