@@ -134,4 +134,6 @@ def party_organisations(*, user) -> QuerySet[PartyOrganisation]:
         PartyOrganisation.objects.visible_to(user)
         .select_related("tier", "parent", "compound", "building", "stairwell__building", "community")
         .annotate(member_count=Count("members", distinct=True))
+        # Grouped queries drop Meta.ordering: order explicitly so the tree is stable.
+        .order_by("tier__level", "name", "pk")
     )

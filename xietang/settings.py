@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "xietang",
     "accounts",
@@ -197,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "网格、党组织、居民、共建单位与党群服务阵地。所有数据按登录用户的层级范围过滤。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from static files: the portal must work on a closed network (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Production: HTTPS only, behind a proxy that sets X-Forwarded-Proto.
