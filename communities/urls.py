@@ -15,6 +15,7 @@ urlpatterns = [
     path("residents/new/", views.resident_create, name="resident_create"),
     path("residents/export/", views_sheets.resident_export, name="resident_export"),
     path("residents/import/", views_sheets.resident_import, name="resident_import"),
+    path("residents/import/template.xlsx", views_sheets.resident_import_template, name="resident_import_template"),
     path("residents/import/<int:pk>/", views_sheets.resident_import_review, name="resident_import_review"),
     path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
     path("residents/<int:pk>/edit/", views.resident_update, name="resident_update"),
