@@ -27,3 +27,12 @@ def can_edit_resident_at(user, *, community_id: int, household: Household | None
 
 def can_edit_resident(user, resident: Resident) -> bool:
     return can_edit_resident_at(user, community_id=resident.community_id, household=resident.household)
+
+
+def can_import_residents(user) -> bool:
+    """Street admin, 社区书记 and 社区工作者 (of their own community).
+
+    街道审阅 only reads. 网格员 may write only inside their grids; rather than
+    importing part of a sheet, the whole import is refused to them.
+    """
+    return can_edit_community_data(user, user.community_id)

@@ -58,6 +58,11 @@ def mask_id_number(value: str) -> str:
     return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
 
 
+def mask_mobile(value: str) -> str:
+    """138****5678: enough to recognise, not enough to call."""
+    return f"{value[:3]}****{value[-4:]}" if len(value or "") == 11 else value
+
+
 def build_id_number(*, region: str, birth: dt.date, serial: int, gender: str) -> str:
     """A checksum-valid 18-digit ID number (demo data and tests only ever need fake ones)."""
     sequence = serial % 500 * 2 + (1 if gender == "male" else 0)  # odd = male

@@ -25,7 +25,7 @@ from communities.models import (
     Resident,
     ServicePosition,
 )
-from communities.permissions import can_edit_resident
+from communities.permissions import can_edit_resident, can_import_residents
 from xietang.scoping import get_visible_or_404
 
 PAGE_SIZE = 50
@@ -138,6 +138,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": _query_without_page(request),
             "can_write": can_write_residents(request.user),
+            "can_import": can_import_residents(request.user),
         },
     )
 

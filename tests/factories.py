@@ -87,7 +87,8 @@ class HouseholdFactory(DjangoModelFactory):
         model = Household
 
     stairwell = factory.SubFactory(StairwellFactory)
-    room = factory.Sequence(lambda n: str(101 + n))
+    # Four-digit rooms never collide with the three-digit ones the cast names (301).
+    room = factory.Sequence(lambda n: str(1001 + n))
 
 
 class ResidentFactory(DjangoModelFactory):

@@ -31,3 +31,16 @@ def test_audit_log_query_count_is_fixed(cast, login):
 
     assert_queries_do_not_grow(lambda: client.get(reverse("audit_log")), add_rows, ceiling=12)
     assert AuditLog.objects.count() == 11
+
+
+def test_plain_and_before_after_changes_both_read_well(cast, login):
+    from accounts.audit import audit_record
+    from communities.models import Resident
+
+    audit_record(actor=cast.worker, action=AuditAction.EXPORT, obj=Resident, object_repr="居民名单",
+                 changes={"行数": "12"})
+    audit_record(actor=cast.worker, action=AuditAction.UPDATE, obj=cast.resident,
+                 changes={"标签": [["老年人"], ["老年人", "独居"]]})
+    content = login(cast.street_admin).get(reverse("audit_log")).content.decode()
+    assert "行数:12" in content
+    assert "标签:老年人 → 老年人、独居" in content

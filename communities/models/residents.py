@@ -11,6 +11,7 @@ from communities.validators import (
     id_birth_date,
     id_gender,
     mask_id_number,
+    mask_mobile,
     validate_id_number,
     validate_mobile,
 )
@@ -90,7 +91,7 @@ class Resident(models.Model):
 
     @property
     def masked_mobile(self) -> str:
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) == 11 else self.mobile
+        return mask_mobile(self.mobile)
 
     @property
     def full_address(self) -> str:
