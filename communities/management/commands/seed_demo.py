@@ -1,0 +1,56 @@
+"""`manage.py seed_demo [--scale N]`: the 斜塘街道 demo street and one account per role.
+
+Safe to run again: an existing demo street is left alone (no `--reset`, nothing is deleted),
+only missing demo accounts are added. `--scale` therefore only matters on a fresh database.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from communities.demo import DEMO_PASSWORD, SeedResult, seed_demo
+
+
+class Command(BaseCommand):
+    help = "生成斜塘街道演示数据(社区、网格、居民、党组织、共建单位、阵地)和各角色演示账号。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="户数和居民数的倍数(默认 1,约 3,500 名居民;10 约 35,000 名),仅对空库生效。",
+        )
+
+    def handle(self, *args, scale: int, **options) -> None:
+        if scale < 1:
+            raise CommandError("--scale 必须是不小于 1 的整数。")
+        started = time.perf_counter()
+        result = seed_demo(scale=scale)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(summary_line(result, elapsed))
+        self.stdout.write(accounts_table(result))
+
+
+def summary_line(result: SeedResult, elapsed: float) -> str:
+    head = "斜塘街道演示数据已生成" if result.created else "斜塘街道演示数据已存在,跳过"
+    counts = " · ".join(f"{label} {value:,}" for label, value in result.counts.items())
+    share = f" · 流动/租户占比 {result.floating_share:.0%}" if result.floating_share is not None else ""
+    return f"{head}:{counts}{share}(用时 {elapsed:.1f} 秒)"
+
+
+def accounts_table(result: SeedResult) -> str:
+    rows = [("用户名", "角色", "范围", "密码")]
+    rows += [(a.username, a.role, a.scope, a.password) for a in result.accounts]
+    if result.grid_worker_accounts:
+        rows.append((f"gw_<网格编码> ×{result.grid_worker_accounts}", "网格员", "各自网格(兼网格长)", DEMO_PASSWORD))
+    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+    lines = ["演示账号:"]
+    for row in rows:
+        lines.append("  " + "  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths)).rstrip())
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two terminal columns."""
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
