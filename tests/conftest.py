@@ -100,3 +100,17 @@ __all__ = ["PASSWORD", "Cast"]
 def fast_password_hasher(settings):
     # PBKDF2 at production strength makes every cast fixture take seconds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def celery_tasks_run_in_process():
+    """Tasks enqueued by the code under test run at once, even when REDIS_URL is set (CI).
+
+    Only tests/test_celery_worker.py switches this off, to go through a real worker on Redis.
+    """
+    from xietang.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
