@@ -18,13 +18,13 @@ from communities.models import (
 )
 
 
-def _visible(model):
-    """Choices limited to what the requesting user may see."""
+def _visible(model, *related: str):
+    """Choices limited to what the requesting user may see, with what their labels read."""
 
     def queryset(request):
         if request is None:
             return model.objects.none()
-        return model.objects.visible_to(request.user)
+        return model.objects.visible_to(request.user).select_related(*related)
 
     return queryset
 
@@ -38,7 +38,7 @@ class ResidentFilter(django_filters.FilterSet):
         label=_("小区"), queryset=_visible(Compound), field_name="household__stairwell__building__compound"
     )
     building = django_filters.ModelChoiceFilter(
-        label=_("楼栋"), queryset=_visible(Building), field_name="household__stairwell__building"
+        label=_("楼栋"), queryset=_visible(Building, "compound"), field_name="household__stairwell__building"
     )
     residence_type = django_filters.ChoiceFilter(label=_("居住类型"), choices=ResidenceType.choices)
 

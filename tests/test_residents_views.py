@@ -9,7 +9,7 @@ from accounts.models import AuditAction, AuditLog
 from communities.models import Resident, ResidentTag
 from communities.validators import build_id_number
 from tests.queries import assert_queries_do_not_grow
-from tests.factories import HouseholdFactory, ResidentFactory
+from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,9 @@ def test_list_query_count_does_not_grow_with_rows(cast, login):
     def add_rows():
         for _ in range(15):
             ResidentFactory(household=HouseholdFactory(stairwell=cast.household.stairwell)).tags.add(elderly)
+        # New buildings add options to the building filter: their labels must not query.
+        for _ in range(5):
+            BuildingFactory(compound=cast.building.compound, grid=cast.grid)
 
     assert_queries_do_not_grow(lambda: client.get(url), add_rows, ceiling=15)
     assert client.get(url).content.decode().count("老年人") >= 15
@@ -233,3 +236,14 @@ def test_roles_that_may_not_reveal_get_403_and_no_button(cast, login, role):
     assert response.status_code == 403
     assert cast.resident.id_number not in response.content.decode()
     assert not AuditLog.objects.filter(action=AuditAction.REVEAL_ID).exists()
+
+
+def test_audit_source_ip_believes_forwarded_for_only_from_trusted_proxies(cast, login, settings):
+    import ipaddress
+
+    settings.TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network("172.28.0.0/24")]
+    client = login(cast.secretary)
+    url = reverse("communities:resident_reveal_id", args=[cast.resident.pk])
+    client.post(url, REMOTE_ADDR="172.28.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 58.210.3.4")
+    client.post(url, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="58.210.3.4")
+    assert list(AuditLog.objects.order_by("id").values_list("source_ip", flat=True)) == ["58.210.3.4", "203.0.113.9"]

@@ -6,6 +6,7 @@ process; `DATABASE_URL` and `REDIS_URL` switch the whole stack to PostgreSQL
 and Redis.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,8 @@ if IS_PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies whose X-Forwarded-For the audit log believes (addresses or networks).
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(item, strict=False) for item in env_list("TRUSTED_PROXIES")]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

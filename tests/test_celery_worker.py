@@ -1,0 +1,140 @@
+"""Tasks run through a real Celery worker on Redis, and in process without Redis."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connections
+from django.utils import timezone
+
+from tests.markers import needs_redis, redis_url
+from xietang.celery import app
+from xietang.tasks import clear_expired_sessions
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def make_session(expire_date) -> str:
+    store = SessionStore()
+    store["who"] = "test"
+    store.create()
+    Session.objects.filter(session_key=store.session_key).update(expire_date=expire_date)
+    return store.session_key
+
+
+@pytest.fixture
+def redis_celery_app():
+    """The project's Celery app pointed at Redis, not eager; restored afterwards."""
+    url = redis_url()
+    overrides = {"broker_url": url, "result_backend": url, "task_always_eager": False}
+    saved = {key: app.conf.get(key) for key in overrides}
+    app.conf.update(overrides)
+    # Registers the `celery.ping` task that start_worker uses to wait for the worker.
+    import celery.contrib.testing.tasks  # noqa: F401
+
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+
+
+def _close_worker_connections(**kwargs):
+    # Runs in the worker thread after each task: its database connection must
+    # not outlive the test, or PostgreSQL refuses to drop the test database.
+    connections.close_all()
+
+
+@pytest.mark.celery_worker
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_clear_expired_sessions_through_a_real_worker(redis_celery_app):
+    expired = make_session(timezone.now() - timedelta(days=1))
+    live = make_session(timezone.now() + timedelta(days=1))
+
+    task_postrun.connect(_close_worker_connections, weak=False)
+    try:
+        with start_worker(redis_celery_app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=30):
+            result = clear_expired_sessions.delay()
+            deleted = result.get(timeout=30)
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
+
+    # Not an EagerResult: the task went through the broker and came back from the result backend.
+    assert result.backend.__class__.__name__ == "RedisBackend"
+    assert deleted == 1
+    assert not Session.objects.filter(session_key=expired).exists()
+    assert Session.objects.filter(session_key=live).exists()
+
+
+EAGER_SCRIPT = textwrap.dedent(
+    """
+    import json
+    from datetime import timedelta
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from xietang.celery import app
+    from xietang.tasks import clear_expired_sessions
+
+    call_command("migrate", "sessions", verbosity=0)
+    now = timezone.now()
+    Session.objects.create(session_key="expired", session_data="", expire_date=now - timedelta(days=1))
+    Session.objects.create(session_key="live", session_data="", expire_date=now + timedelta(days=1))
+    result = clear_expired_sessions.delay()
+    print(json.dumps({
+        "setting_eager": settings.CELERY_TASK_ALWAYS_EAGER,
+        "app_eager": app.conf.task_always_eager,
+        "broker": settings.CELERY_BROKER_URL,
+        "result_class": type(result).__name__,
+        "deleted": result.get(),
+        "left": sorted(Session.objects.values_list("session_key", flat=True)),
+    }))
+    """
+)
+
+
+def test_without_redis_tasks_run_eagerly_in_process(tmp_path):
+    # A subprocess with no REDIS_URL, so this runs the same in CI (where the
+    # test process itself has REDIS_URL set) as on a laptop.
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "xietang.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'eager.sqlite3'}",
+        "LOG_LEVEL": "WARNING",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", EAGER_SCRIPT],
+        check=False,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {
+        "setting_eager": True,
+        "app_eager": True,
+        "broker": "memory://",
+        "result_class": "EagerResult",
+        "deleted": 1,
+        "left": ["live"],
+    }
