@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditLog, User
+from xietang.admin_mixins import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -15,18 +16,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Read-only: audit rows are evidence and are never edited."""
 
     list_display = ("at", "actor", "action", "object_repr", "source_ip")
     list_filter = ("action",)
     search_fields = ("object_repr", "actor__username")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,7 +18,7 @@ from communities.models import (
     Stairwell,
     Street,
 )
-from xietang.admin_mixins import ScopedAdmin
+from xietang.admin_mixins import ReadOnlyAdmin, ScopedAdmin
 
 admin.site.register(Street)
 admin.site.register(ResidentTag)
@@ -76,7 +76,7 @@ class HouseholdAdmin(ScopedAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ScopedAdmin):
+class ResidentAdmin(ReadOnlyAdmin, ScopedAdmin):
     """Read-only here: resident writes go through the audited staff pages."""
 
     list_display = ("name", "community", "gender", "masked_id_number", "residence_type")
@@ -85,15 +85,6 @@ class ResidentAdmin(ScopedAdmin):
     exclude = ("id_number",)
     readonly_fields = ("masked_id_number",)
     list_select_related = ("community",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PartyPositionInline(admin.TabularInline):

@@ -21,7 +21,6 @@ from communities.models import (
     Compound,
     Grid,
     Household,
-    PartyOrganisation,
     Resident,
     ServicePosition,
 )

@@ -96,6 +96,20 @@ def login(client):
 __all__ = ["PASSWORD", "Cast"]
 
 
+@pytest.fixture
+def api():
+    """api(user) → a DRF APIClient authenticated as that user; api(None) → anonymous."""
+    from rest_framework.test import APIClient
+
+    def _api(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return _api
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # PBKDF2 at production strength makes every cast fixture take seconds.

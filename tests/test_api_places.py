@@ -12,7 +12,6 @@ import pytest
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from communities.models import (
     CoBuildingUnit,
@@ -45,17 +44,6 @@ API = "/api/v1"
 COMMUNITY_STAFF = ["secretary", "worker", "grid_worker"]
 
 
-@pytest.fixture
-def api():
-    """api(user) → an APIClient authenticated as that user; api(None) → anonymous."""
-
-    def _api(user=None) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return _api
 
 
 @dataclass

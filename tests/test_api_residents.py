@@ -8,7 +8,6 @@ import datetime as dt
 import json
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import AuditAction, AuditLog
 from communities.models import Resident, ResidentTag
@@ -23,15 +22,6 @@ MOBILE_MESSAGE = "手机号应为以1开头的11位数字,第二位为3至9,例�
 CHECKSUM_MESSAGE = "身份证号校验位不正确,请核对是否输错。"
 
 
-@pytest.fixture
-def api():
-    def _api(user=None) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return _api
 
 
 def detail(pk: int) -> str:
