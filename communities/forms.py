@@ -3,7 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Household, Resident, ResidentTag
+from communities.models import (
+    CoBuildingUnit,
+    Community,
+    Grid,
+    Household,
+    PositionLevel,
+    Resident,
+    ResidentTag,
+    ServicePosition,
+)
 from communities.validators import normalise_id_number
 
 
@@ -59,3 +68,57 @@ class ResidentForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("tags", None)
         return data
+
+
+class CoBuildingUnitForm(forms.ModelForm):
+    class Meta:
+        model = CoBuildingUnit
+        fields = [
+            "name",
+            "unit_type",
+            "party_organisation_name",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "communities",
+            "joined_on",
+            "description",
+        ]
+        widgets = {
+            "communities": forms.CheckboxSelectMultiple,
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communities"].queryset = Community.objects.visible_to(user)
+        if not user.is_street_level:
+            self.fields["communities"].help_text = _("新增的单位会自动与本社区结对;与其他社区的结对保持不变。")
+
+
+class ServicePositionForm(forms.ModelForm):
+    class Meta:
+        model = ServicePosition
+        fields = [
+            "name",
+            "position_type",
+            "level",
+            "community",
+            "grid",
+            "address",
+            "opening_hours",
+            "area_sqm",
+            "phone",
+            "services",
+        ]
+        widgets = {"services": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.visible_to(user)
+        self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("community")
+        if not user.is_street_level:
+            # Street-level positions are the street's to maintain.
+            self.fields["level"].choices = [c for c in PositionLevel.choices if c[0] != PositionLevel.STREET]
+            self.fields["community"].initial = user.community_id

@@ -2,7 +2,7 @@
 
 from accounts.models import Role
 from accounts.permissions import can_edit_community_data
-from communities.models import Household, Resident
+from communities.models import CoBuildingUnit, Household, Resident, ServicePosition
 
 
 def grid_ids_of(user) -> set[int]:
@@ -36,3 +36,21 @@ def can_import_residents(user) -> bool:
     importing part of a sheet, the whole import is refused to them.
     """
     return can_edit_community_data(user, user.community_id)
+
+
+def can_edit_co_building_unit(user, unit: CoBuildingUnit | None) -> bool:
+    """Street admins edit every unit; community staff add units and edit those paired with their community."""
+    if user.is_superuser or user.role == Role.STREET_ADMIN:
+        return True
+    if user.role not in (Role.COMMUNITY_SECRETARY, Role.COMMUNITY_WORKER):
+        return False
+    return unit is None or unit.communities.filter(pk=user.community_id).exists()
+
+
+def can_edit_service_position(user, position: ServicePosition | None) -> bool:
+    """Street-level positions belong to the street; community and grid positions to their community."""
+    if user.is_superuser or user.role == Role.STREET_ADMIN:
+        return True
+    if user.role not in (Role.COMMUNITY_SECRETARY, Role.COMMUNITY_WORKER):
+        return False
+    return position is None or position.community_id == user.community_id

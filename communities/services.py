@@ -6,8 +6,22 @@ from django.db import transaction
 from accounts.audit import audit_record
 from accounts.models import AuditAction, User
 from accounts.permissions import can_reveal_id_number
-from communities.models import PartyOrganisation, PartyTier, Resident, ResidentTag
-from communities.permissions import can_edit_resident, can_edit_resident_at
+from communities.models import (
+    CoBuildingUnit,
+    Community,
+    PartyOrganisation,
+    PartyTier,
+    Resident,
+    ResidentTag,
+    ServicePosition,
+    Street,
+)
+from communities.permissions import (
+    can_edit_co_building_unit,
+    can_edit_resident,
+    can_edit_resident_at,
+    can_edit_service_position,
+)
 
 RESIDENT_FIELDS = (
     "community",
@@ -138,3 +152,37 @@ def party_organisation_save(
         organisation.community_id = community_id
         organisation.save(update_fields=["community"])
     return organisation
+
+
+@transaction.atomic
+def co_building_unit_save(
+    *, acting_user: User, unit: CoBuildingUnit, communities: list[Community]
+) -> CoBuildingUnit:
+    """Create or update a unit. Community staff keep pairings with other communities they cannot see."""
+    existing = CoBuildingUnit.objects.get(pk=unit.pk) if unit.pk else None
+    if not can_edit_co_building_unit(acting_user, existing):
+        raise PermissionDenied("不能修改该共建单位。")
+    if not unit.street_id:
+        # One street is served; community staff's street is their community's.
+        unit.street = acting_user.community.street if acting_user.community_id else Street.objects.get()
+    unit.full_clean()
+    unit.save()
+    if acting_user.is_street_level:
+        unit.communities.set(communities)
+    else:
+        hidden = list(unit.communities.exclude(pk=acting_user.community_id))
+        unit.communities.set([*hidden, *[c for c in communities if c.pk == acting_user.community_id]])
+        if not unit.communities.filter(pk=acting_user.community_id).exists():
+            # A community's new unit is paired with it, or the author could not see it afterwards.
+            unit.communities.add(acting_user.community_id)
+    return unit
+
+
+@transaction.atomic
+def service_position_save(*, acting_user: User, position: ServicePosition) -> ServicePosition:
+    existing = ServicePosition.objects.get(pk=position.pk) if position.pk else None
+    if not can_edit_service_position(acting_user, existing) or not can_edit_service_position(acting_user, position):
+        raise PermissionDenied("不能在该层级或社区维护党群服务阵地。")
+    position.full_clean()
+    position.save()
+    return position

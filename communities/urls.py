@@ -24,7 +24,11 @@ urlpatterns = [
     path("party/", views.party_tree, name="party_tree"),
     path("party/<int:pk>/", views.party_organisation_detail, name="party_organisation_detail"),
     path("units/", views.co_building_unit_list, name="co_building_unit_list"),
+    path("units/new/", views.co_building_unit_edit, name="co_building_unit_create"),
     path("units/<int:pk>/", views.co_building_unit_detail, name="co_building_unit_detail"),
+    path("units/<int:pk>/edit/", views.co_building_unit_edit, name="co_building_unit_update"),
     path("positions/", views.service_position_list, name="service_position_list"),
+    path("positions/new/", views.service_position_edit, name="service_position_create"),
     path("positions/<int:pk>/", views.service_position_detail, name="service_position_detail"),
+    path("positions/<int:pk>/edit/", views.service_position_edit, name="service_position_update"),
 ]

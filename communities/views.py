@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_reveal_id_number, can_write_residents, staff_required
 from communities import selectors, services
 from communities.filters import CoBuildingUnitFilter, ResidentFilter, ServicePositionFilter
-from communities.forms import ResidentForm
+from communities.forms import CoBuildingUnitForm, ResidentForm, ServicePositionForm
 from communities.models import (
     Building,
     CoBuildingUnit,
@@ -24,7 +25,12 @@ from communities.models import (
     Resident,
     ServicePosition,
 )
-from communities.permissions import can_edit_resident, can_import_residents
+from communities.permissions import (
+    can_edit_co_building_unit,
+    can_edit_resident,
+    can_edit_service_position,
+    can_import_residents,
+)
 from xietang.scoping import get_visible_or_404
 
 PAGE_SIZE = 50
@@ -288,14 +294,42 @@ def co_building_unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "communities/co_building_unit_list.html",
-        {"filter": unit_filter, "page": _page(request, unit_filter.qs), "query": _query_without_page(request)},
+        {
+            "filter": unit_filter,
+            "page": _page(request, unit_filter.qs),
+            "query": _query_without_page(request),
+            "can_add": can_edit_co_building_unit(request.user, None),
+        },
     )
 
 
 @staff_required
 def co_building_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_visible_or_404(CoBuildingUnit.objects.prefetch_related("communities"), request.user, pk=pk)
-    return render(request, "communities/co_building_unit_detail.html", {"unit": unit})
+    return render(
+        request,
+        "communities/co_building_unit_detail.html",
+        {"unit": unit, "can_edit": can_edit_co_building_unit(request.user, unit)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def co_building_unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    unit = get_visible_or_404(CoBuildingUnit.objects.all(), request.user, pk=pk) if pk else None
+    if not can_edit_co_building_unit(request.user, unit):
+        raise PermissionDenied
+    form = CoBuildingUnitForm(request.POST or None, instance=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = services.co_building_unit_save(
+            acting_user=request.user, unit=form.instance, communities=list(form.cleaned_data["communities"])
+        )
+        messages.success(request, f"已保存共建单位 {saved.name}。")
+        return redirect("communities:co_building_unit_detail", pk=saved.pk)
+    title = f"修改共建单位:{unit.name}" if unit else "新增共建单位"
+    return render(request, "communities/object_form.html", {"form": form, "title": title, "cancel_url": (
+        reverse("communities:co_building_unit_detail", args=[unit.pk]) if unit
+        else reverse("communities:co_building_unit_list"))})
 
 
 @staff_required
@@ -309,6 +343,7 @@ def service_position_list(request: HttpRequest) -> HttpResponse:
             "filter": position_filter,
             "page": _page(request, position_filter.qs),
             "query": _query_without_page(request),
+            "can_add": can_edit_service_position(request.user, None),
         },
     )
 
@@ -316,4 +351,29 @@ def service_position_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def service_position_detail(request: HttpRequest, pk: int) -> HttpResponse:
     position = get_visible_or_404(ServicePosition.objects.select_related("community", "grid"), request.user, pk=pk)
-    return render(request, "communities/service_position_detail.html", {"position": position})
+    return render(
+        request,
+        "communities/service_position_detail.html",
+        {"position": position, "can_edit": can_edit_service_position(request.user, position)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def service_position_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    position = get_visible_or_404(ServicePosition.objects.all(), request.user, pk=pk) if pk else None
+    if not can_edit_service_position(request.user, position):
+        raise PermissionDenied
+    form = ServicePositionForm(request.POST or None, instance=position, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.service_position_save(acting_user=request.user, position=form.instance)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存党群服务阵地 {saved.name}。")
+            return redirect("communities:service_position_detail", pk=saved.pk)
+    title = f"修改党群服务阵地:{position.name}" if position else "新增党群服务阵地"
+    return render(request, "communities/object_form.html", {"form": form, "title": title, "cancel_url": (
+        reverse("communities:service_position_detail", args=[position.pk]) if position
+        else reverse("communities:service_position_list"))})

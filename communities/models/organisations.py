@@ -1,5 +1,6 @@
 """Co-building units (共建单位) and service positions (党群服务阵地). DOMAIN.md §4, §8."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -118,3 +119,7 @@ class ServicePosition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.grid_id and self.community_id and self.grid.community_id != self.community_id:
+            raise ValidationError({"grid": _("所选网格不在该社区内。")})
