@@ -200,7 +200,7 @@ def resident_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResidentForm(request.POST or None, instance=resident, user=request.user)
     if request.method == "POST" and form.is_valid():
         # The form wrote the cleaned values onto `resident`; reload so the service sees the old ones.
-        original = Resident.objects.get(pk=resident.pk)
+        original = get_visible_or_404(Resident.objects.all(), request.user, pk=pk)
         try:
             services.resident_update(
                 acting_user=request.user,
