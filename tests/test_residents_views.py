@@ -80,7 +80,7 @@ def test_list_query_count_does_not_grow_with_rows(cast, login):
     def add_rows():
         for _ in range(15):
             ResidentFactory(household=HouseholdFactory(stairwell=cast.household.stairwell)).tags.add(elderly)
-        # New buildings add options to the building filter: their labels must not query.
+        # New buildings add options to the building filter: the page must not grow with them.
         for _ in range(5):
             BuildingFactory(compound=cast.building.compound, grid=cast.grid)
 
