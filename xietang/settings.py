@@ -7,6 +7,7 @@ and Redis.
 """
 
 import ipaddress
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -53,9 +54,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # Only for its system checks on the cache; the public pages call is_ratelimited() directly.
+    "django_ratelimit",
     "xietang",
     "accounts",
     "communities",
+    "resident_requests",
     "projects",
     "volunteers",
 ]
@@ -157,6 +161,35 @@ RESIDENT_IMPORT_MAX_BYTES = env_int("RESIDENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024
 RESIDENT_IMPORT_MAX_ROWS = env_int("RESIDENT_IMPORT_MAX_ROWS", 2000)
 # Checked-but-unconfirmed imports hold full ID numbers: purged after this many days.
 RESIDENT_IMPORT_RETENTION_DAYS = env_int("RESIDENT_IMPORT_RETENTION_DAYS", 7)
+# Photos residents attach (xietang.images): phone photos are 2-8 MB, so 10 MB refuses only oddities.
+UPLOAD_IMAGE_MAX_BYTES = env_int("UPLOAD_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+# Checked from the header before decoding: 40 million RGBA pixels already take 160 MB of a worker's memory.
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 40_000_000)
+
+# Resident requests (resident_requests.tasks): an overdue case is urged to the
+# community at once and goes to the street for 督办 this many hours past due.
+REQUEST_ESCALATE_STREET_AFTER_HOURS = env_int("REQUEST_ESCALATE_STREET_AFTER_HOURS", 24)
+# Days after a request is archived (or rejected/merged) before the resident's name,
+# mobile and comment are removed from it (PIPL: delete when the purpose ends).
+REQUEST_CONTACT_RETENTION_DAYS = env_int("REQUEST_CONTACT_RETENTION_DAYS", 730)
+# Public pages (no account) are open to floods and to strangers trying mobile tails.
+# django-ratelimit syntax: count/period, period s, m, h or d.
+# Valid /report/ and 随手拍 submissions per client IP: a family or a community
+# office behind one address still fits; a script does not.
+REQUEST_RATE_IP = env_str("REQUEST_RATE_IP", "10/h")
+# Per contact mobile: nobody has five new problems a day, but someone may fill
+# the inbox under another resident's number.
+REQUEST_RATE_MOBILE = env_str("REQUEST_RATE_MOBILE", "5/d")
+# Tracking attempts (right or wrong) per IP: the mobile tail has only 10,000 values.
+TRACK_RATE_IP = env_str("TRACK_RATE_IP", "20/h")
+for _name, _rate in (
+    ("REQUEST_RATE_IP", REQUEST_RATE_IP),
+    ("REQUEST_RATE_MOBILE", REQUEST_RATE_MOBILE),
+    ("TRACK_RATE_IP", TRACK_RATE_IP),
+):
+    # django-ratelimit would read "10/x" as ten a second: refuse it here instead.
+    if not re.fullmatch(r"\d+/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 10/h (count/period, period s, m, h or d), got {_rate!r}")
 
 # Redis: cache and Celery broker when REDIS_URL is set; in-process otherwise.
 REDIS_URL = env_str("REDIS_URL")
@@ -164,6 +197,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-ratelimit counts in the default cache and reads the client IP the way the
+# audit log does (trusted proxies only). Its check knows only django-redis: Django's own
+# RedisCache is shared by all workers and increments atomically (INCR). Without Redis
+# the local-memory cache counts per process, so limits are per worker: fine for
+# development and tests, the compose deployment sets REDIS_URL.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "xietang.middleware.client_ip"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -183,6 +224,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xietang.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Notifications whose task was never enqueued (Redis down) or is still failing.
+    "deliver-pending-notifications": {
+        "task": "accounts.tasks.deliver_pending_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Resident requests: periodic sweeps over the database (resident_requests/tasks.py).
+    "send-request-due-reminders": {
+        "task": "resident_requests.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/10"),
+    },
+    "escalate-overdue-requests": {
+        "task": "resident_requests.tasks.escalate_overdue",
+        "schedule": crontab(minute="5-59/10"),
+    },
+    "remind-request-callbacks": {
+        "task": "resident_requests.tasks.remind_callbacks",
+        "schedule": crontab(minute=20),
+    },
+    "purge-request-contacts": {
+        "task": "resident_requests.tasks.purge_request_contacts",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -192,6 +255,15 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "斜塘街道治理平台 <noreply@xietang.local>")
+# Channels accounts.notifications.notify() uses besides the in-app list (dotted class paths).
+NOTIFICATION_BACKENDS = env_list(
+    "NOTIFICATION_BACKENDS",
+    "accounts.notifications.EmailNotificationBackend,accounts.notifications.LoggingSmsBackend",
+)
+# Public address of the portal, e.g. https://portal.example.cn: makes links in email absolute.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, got {SITE_URL!r}")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -214,6 +286,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used under several field names (or field names shared by several sets) get one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "resident_requests.models.Status.choices",
+        "RequestChannelEnum": "resident_requests.models.Channel.choices",
+        "StaffChannelEnum": "resident_requests.api.serializers.STAFF_CHANNELS",
+        "HandlerKindEnum": "resident_requests.models.HandlerKind.choices",
+        "SatisfactionEnum": "resident_requests.models.Satisfaction.choices",
+        "RequestEventActionEnum": "resident_requests.models.EventAction.choices",
+        "RequestPhotoKindEnum": "resident_requests.models.PhotoKind.choices",
+    },
 }
 
 # Production: HTTPS only, behind a proxy that sets X-Forwarded-Proto.
