@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditLog, User
+from accounts.models import AuditLog, Notification, User
 from xietang.admin_mixins import ReadOnlyAdmin
 
 
@@ -22,3 +22,14 @@ class AuditLogAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor", "action", "object_repr", "source_ip")
     list_filter = ("action",)
     search_fields = ("object_repr", "actor__username")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Read-only, to see what was sent and why delivery failed; rows come only from notify()."""
+
+    list_display = ("recipient", "title", "created_at", "read_at", "delivered_at", "delivery_attempts")
+    list_filter = ("created_at",)
+    list_select_related = ("recipient",)
+    search_fields = ("title", "key", "recipient__username")
+    date_hierarchy = "created_at"

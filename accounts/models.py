@@ -87,3 +87,59 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NotificationQuerySet":
+        """A staff member sees only their own notifications, whatever their role."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one staff member.
+
+    The row itself is the in-app copy, visible as soon as the caller's
+    transaction commits; email and SMS go out from `accounts.tasks`.
+    `delivered_at` is set when a delivery run claims the row and again when it
+    finishes, so two runs never send the same notification twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(_("去重键"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("邮件短信发送时间"), null=True, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    last_error = models.CharField(_("最近一次发送错误"), max_length=500, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                name="notification_once_per_recipient_key",
+                violation_error_message=_("这位工作人员已收到过同一事项的通知。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

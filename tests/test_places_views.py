@@ -97,7 +97,7 @@ def test_place_pages_use_a_fixed_number_of_queries(cast, login, page):
             ResidentFactory(household=HouseholdFactory(stairwell=stairwell))
             ResidentFactory(household=cast.household)
 
-    assert_queries_do_not_grow(lambda: client.get(url), add_rows, ceiling=14)
+    assert_queries_do_not_grow(lambda: client.get(url), add_rows, ceiling=15)
 
 
 def test_community_list_uses_a_fixed_number_of_queries(cast, login):

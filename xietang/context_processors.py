@@ -1,3 +1,4 @@
+from accounts.models import Notification
 from accounts.permissions import can_browse_audit, is_staff_member
 
 
@@ -9,6 +10,8 @@ def navigation(request) -> dict:
         "nav_staff": staff,
         "nav_can_audit": staff and can_browse_audit(user),
         "nav_scope_label": _scope_label(user) if staff else "",
+        # One COUNT per staff page (index recipient, read_at).
+        "nav_unread_notifications": Notification.objects.visible_to(user).unread().count() if staff else 0,
     }
 
 
