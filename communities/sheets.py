@@ -11,6 +11,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import openpyxl
@@ -44,11 +45,11 @@ from communities.models import (
 from communities.models.residents import ResidentImportStatus
 from communities.permissions import can_import_residents
 from communities.validators import (
-    mask_mobile,
     build_id_number,
     id_birth_date,
     id_gender,
     mask_id_number,
+    mask_mobile,
     normalise_id_number,
     validate_id_number,
 )
@@ -791,10 +792,36 @@ def _export_cells(sheet, values: list) -> list:
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, dt.date):
+        if isinstance(value, dt.datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
         cells.append(cell)
     return cells
+
+
+def write_workbook(
+    *, title: str, headers: Sequence[str], widths: Sequence[int], rows: Iterable[list]
+) -> tuple[bytes, int]:
+    """One write-only sheet: bold header row frozen at the top, column widths, dates formatted.
+
+    Shared by every list export (residents, resident requests). Returns the file and its row count.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header = [WriteOnlyCell(sheet, value=name) for name in headers]
+    for cell in header:
+        cell.font = bold
+    sheet.append(header)
+    row_count = 0
+    for values in rows:
+        sheet.append(_export_cells(sheet, values))
+        row_count += 1
+    return _workbook_bytes(workbook), row_count
 
 
 def resident_export(*, acting_user: User, residents: QuerySet[Resident], filter_label: str) -> SheetFile:
@@ -808,20 +835,12 @@ def resident_export(*, acting_user: User, residents: QuerySet[Resident], filter_
             _("当前筛选结果有 %(count)s 人,超过单次导出上限 %(max)s 人,请先缩小筛选范围。")
             % {"count": count, "max": EXPORT_MAX_ROWS}
         )
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("居民名单")
-    sheet.freeze_panes = "A2"
-    _set_widths(sheet)
-    bold = Font(bold=True)
-    header = [WriteOnlyCell(sheet, value=name) for name in HEADERS]
-    for cell in header:
-        cell.font = bold
-    sheet.append(header)
-    row_count = 0
-    for resident in selectors.residents_for_list(residents):
-        sheet.append(_export_cells(sheet, _export_row(resident)))
-        row_count += 1
-    content = _workbook_bytes(workbook)
+    content, row_count = write_workbook(
+        title="居民名单",
+        headers=HEADERS,
+        widths=[COLUMN_WIDTHS[header] for header in HEADERS],
+        rows=(_export_row(resident) for resident in selectors.residents_for_list(residents)),
+    )
     # The export is of the resident list, not one row: audit it against the model, without an id.
     audit_record(
         actor=acting_user,

@@ -45,6 +45,11 @@ class Cast:
 
 @pytest.fixture
 def cast(db) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast without a fixture, for transaction=True tests that build it in their own database state."""
     community = CommunityFactory(name="莲香", code="320571006001")
     other = CommunityFactory(name="淞渔", code="320571006002")
     grid = GridFactory(community=community, serial=1, name="莲香第一网格")

@@ -141,3 +141,41 @@ class ServicePositionFactory(DjangoModelFactory):
     level = PositionLevel.COMMUNITY
     community = factory.SubFactory(CommunityFactory)
     address = "测试路1号"
+
+
+def ensure_seeded_categories() -> None:
+    """Re-run the seed of migration 0002: a transaction=True test flushes the tables it filled."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("resident_requests.migrations.0002_seed_categories").seed(apps, None)
+
+
+def category(code: str = "sanitation"):
+    """A seeded request category (migration 0002): hazard 2 h, utilities 24 h, sanitation 7 days, dispute 15 days."""
+    from resident_requests.models import RequestCategory
+
+    found = RequestCategory.objects.filter(code=code).first()
+    if found is None:
+        ensure_seeded_categories()
+        found = RequestCategory.objects.get(code=code)
+    return found
+
+
+def make_request(*, community, building=None, code: str = "sanitation", description: str = "楼道堆放杂物,影响通行", **fields):
+    """A request logged through the real service, as a resident would (status 待受理)."""
+    from resident_requests.models import Channel
+    from resident_requests.services import request_create
+
+    request, _ = request_create(
+        category=category(code),
+        channel=fields.pop("channel", Channel.ONLINE),
+        description=description,
+        contact_name=fields.pop("contact_name", "王秀英"),
+        contact_mobile=fields.pop("contact_mobile", "13912345678"),
+        community=community,
+        building=building,
+        **fields,
+    )
+    return request

@@ -16,6 +16,15 @@ from django.contrib.sessions.models import Session
 from django.db import connections
 from django.utils import timezone
 
+from accounts.models import Notification
+from resident_requests.models import (
+    EventAction,
+    RequestEvent,
+    ResidentRequest,
+    Status,
+)
+from resident_requests.tasks import escalate_overdue
+from tests.factories import make_request
 from tests.markers import needs_redis, redis_url
 from xietang.celery import app
 from xietang.tasks import clear_expired_sessions
@@ -73,6 +82,37 @@ def test_clear_expired_sessions_through_a_real_worker(redis_celery_app):
     assert deleted == 1
     assert not Session.objects.filter(session_key=expired).exists()
     assert Session.objects.filter(session_key=live).exists()
+
+
+@pytest.mark.celery_worker
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_escalate_overdue_through_a_real_worker_acts_once(redis_celery_app, cast):
+    request = make_request(community=cast.community, building=cast.building)
+    ResidentRequest.objects.filter(pk=request.pk).update(
+        status=Status.IN_PROGRESS,
+        owner=cast.worker,
+        handler=cast.grid_worker,
+        accepted_at=timezone.now() - timedelta(days=8),
+        due_at=timezone.now() - timedelta(hours=1),
+    )
+
+    task_postrun.connect(_close_worker_connections, weak=False)
+    try:
+        with start_worker(redis_celery_app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=30):
+            result = escalate_overdue.delay()
+            raised = result.get(timeout=30)
+            raised_again = escalate_overdue.delay().get(timeout=30)
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
+
+    assert result.backend.__class__.__name__ == "RedisBackend"
+    assert (raised, raised_again) == (1, 0)
+    [urge] = RequestEvent.objects.filter(request=request, action=EventAction.URGE)
+    assert urge.actor is None
+    notified = Notification.objects.filter(key=f"request:{request.pk}:event:{urge.pk}")
+    assert sorted(notified.values_list("recipient__username", flat=True)) == ["gridworker", "secretary"]
+    assert ResidentRequest.objects.get(pk=request.pk).escalation_level == 1
 
 
 EAGER_SCRIPT = textwrap.dedent(

@@ -8,8 +8,8 @@ from django.urls import reverse
 from accounts.models import AuditAction, AuditLog
 from communities.models import Resident, ResidentTag
 from communities.validators import build_id_number
-from tests.queries import assert_queries_do_not_grow
 from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory
+from tests.queries import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 

@@ -7,4 +7,5 @@ urlpatterns = [
     # Partners exchange a staff username and password for `Authorization: Token <key>`.
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("communities.api.urls")),
+    path("", include("resident_requests.api.urls")),
 ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("", include("communities.urls")),
+    path("", include("resident_requests.urls")),
+    path("", include("projects.urls")),
     path("api/v1/", include("xietang.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
