@@ -44,4 +44,6 @@ def test_logout_needs_post_and_ends_the_session(cast, login):
     client = login(cast.worker)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    # Logged out, the home page is the residents' landing page again, not the staff overview.
+    response = client.get(reverse("home"))
+    assert "overview" not in response.context and "提交诉求" in response.content.decode()

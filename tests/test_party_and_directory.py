@@ -4,9 +4,21 @@ import pytest
 from django.urls import reverse
 
 from communities import selectors, services
-from communities.models import PartyMember, PartyOrganisation, PartyPosition, PartyTier, PositionLevel, PositionType
+from communities.models import (
+    PartyMember,
+    PartyOrganisation,
+    PartyPosition,
+    PartyTier,
+    PositionLevel,
+    PositionType,
+)
+from tests.factories import (
+    BuildingFactory,
+    CoBuildingUnitFactory,
+    CompoundFactory,
+    ServicePositionFactory,
+)
 from tests.queries import assert_queries_do_not_grow
-from tests.factories import BuildingFactory, CoBuildingUnitFactory, CompoundFactory, ServicePositionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +137,16 @@ def test_home_counts_only_the_users_scope(party, cast, login):
     assert login(cast.street_admin).get(reverse("home")).context["overview"]["residents"] == 3
 
 
-def test_home_redirects_anonymous_to_login(client):
-    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+def test_home_shows_residents_their_services_and_no_staff_figures(client, cast):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reverse("requests:submit") in body and reverse("requests:track") in body and reverse("login") in body
+    assert "overview" not in response.context
+
+
+def test_home_refuses_a_logged_in_user_without_a_role(cast, login):
+    assert login(cast.no_role).get(reverse("home")).status_code == 403
 
 
 def test_directory_lists_use_a_fixed_number_of_queries(cast, login):

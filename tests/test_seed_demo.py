@@ -35,7 +35,12 @@ from communities.models import (
     Street,
 )
 from communities.selectors import party_coverage
-from communities.validators import MOBILE_RE, id_birth_date, id_gender, validate_id_number
+from communities.validators import (
+    MOBILE_RE,
+    id_birth_date,
+    id_gender,
+    validate_id_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +70,24 @@ def test_output_has_a_summary_line_and_the_accounts_table(seed_output):
     assert "楼道党小组 105" in summary and "共建单位 152" in summary
     for username in DEMO_USERNAMES:
         assert any(line.strip().startswith(username) for line in table)
-    assert demo.DEMO_PASSWORD in table[-1]
+    assert demo.DEMO_PASSWORD in table[-2]  # the grid-worker line closes the table
+    assert table[0] == "居民诉求演示数据:近一年 714 件"
+    assert table[-1] == "随手拍演示链接(莲香社区快递员):/snap/demo-lianxiang-courier/"
+
+
+def test_a_year_of_requests_in_every_state(seed_output):
+    from resident_requests.models import ResidentRequest, Status
+
+    requests = ResidentRequest.objects.all()
+    assert requests.count() == 714
+    states = set(requests.values_list("status", flat=True))
+    assert {Status.ARCHIVED, Status.REJECTED, Status.IN_PROGRESS} <= states
+    # Every closed case has its whole timeline, ending in the state it is in.
+    archived = requests.filter(status=Status.ARCHIVED).first()
+    assert list(archived.events.values_list("action", flat=True)) == [
+        "submit", "accept", "dispatch", "sign", "resolve", "callback", "archive"
+    ]
+    assert all(r.events.order_by("at", "id").last().to_status == r.status for r in requests[:50])
 
 
 def test_street_has_38_coded_communities_of_mixed_types(street):

@@ -47,6 +47,13 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "checks": checks})
 
 
-@staff_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Residents (no account) land on their services; staff on the overview of their scope."""
+    if not request.user.is_authenticated:
+        return render(request, "public_home.html")
+    return staff_home(request)
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"overview": selectors.scope_overview(request.user)})

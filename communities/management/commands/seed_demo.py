@@ -9,10 +9,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from communities.demo import DEMO_PASSWORD, SeedResult, seed_demo
+from resident_requests.demo import DEMO_REPORTER_TOKEN, seed_requests
 
 
 class Command(BaseCommand):
-    help = "生成斜塘街道演示数据(社区、网格、居民、党组织、共建单位、阵地)和各角色演示账号。"
+    help = "生成斜塘街道演示数据(社区、网格、居民、党组织、共建单位、阵地、近一年居民诉求)和各角色演示账号。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -27,9 +28,13 @@ class Command(BaseCommand):
             raise CommandError("--scale 必须是不小于 1 的整数。")
         started = time.perf_counter()
         result = seed_demo(scale=scale)
+        requests = seed_requests()
         elapsed = time.perf_counter() - started
         self.stdout.write(summary_line(result, elapsed))
+        if requests:
+            self.stdout.write(f"居民诉求演示数据:近一年 {requests} 件")
         self.stdout.write(accounts_table(result))
+        self.stdout.write(f"随手拍演示链接(莲香社区快递员):/snap/{DEMO_REPORTER_TOKEN}/")
 
 
 def summary_line(result: SeedResult, elapsed: float) -> str:
