@@ -35,6 +35,9 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 TARGETS = [
     ("resident list page", "communities:resident_list"),
     ("resident API list", "/api/v1/residents/"),
+    ("request inbox page", "requests:inbox"),
+    ("request API list", "/api/v1/requests/"),
+    ("request summary, year", "/requests/summary/?period=year"),
 ]
 
 

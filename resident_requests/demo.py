@@ -82,8 +82,8 @@ class _Staff:
     grid_workers: dict[int, User] = field(default_factory=dict)
 
 
-def seed_requests(*, today: dt.date | None = None) -> int:
-    """Create the year of demo requests once; return how many were created (0 if any exist)."""
+def seed_requests(*, today: dt.date | None = None, scale: int = 1) -> int:
+    """Create the year of demo requests once (× scale, for benchmarks); return how many (0 if any exist)."""
     if ResidentRequest.objects.exists():
         return 0
     rng = random.Random(RANDOM_SEED)
@@ -97,7 +97,7 @@ def seed_requests(*, today: dt.date | None = None) -> int:
     staff = _staff_by_community()
     with transaction.atomic():
         _seed_reporter()
-        rows = [_plan(rng, fake, now, categories, buildings, staff) for _ in range(YEARLY_REQUESTS)]
+        rows = [_plan(rng, fake, now, categories, buildings, staff) for _ in range(YEARLY_REQUESTS * scale)]
         rows.sort(key=lambda plan: plan.request.submitted_at)
         _assign_codes([plan.request for plan in rows])
         ResidentRequest.objects.bulk_create([plan.request for plan in rows], batch_size=500)

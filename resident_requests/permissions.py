@@ -2,7 +2,13 @@
 `ResidentRequest.objects.visible_to(user)`; these checks come on top of it."""
 
 from accounts.models import Role, User
-from resident_requests.models import EventAction, HandlerKind, ResidentRequest
+from resident_requests.models import (
+    EventAction,
+    HandlerKind,
+    ResidentRequest,
+    Satisfaction,
+)
+from resident_requests.workflow import allowed_actions
 
 COORDINATOR_ROLES = (Role.COMMUNITY_SECRETARY, Role.COMMUNITY_WORKER)
 # Handler actions: taken by the assigned person, or by the community's coordinators
@@ -66,3 +72,25 @@ def can_act(user: User, request: ResidentRequest, action: str) -> bool:
     if action in (EventAction.URGE, EventAction.SUPERVISE):
         return can_urge(user, request)
     return False
+
+
+def available_actions(user: User, request: ResidentRequest) -> list[str]:
+    """The workflow actions (EventAction values) the user may take on the request now.
+
+    The state table allows it, the role allows it, and the request's details do
+    (an extension to decide, a 不满意 callback to reopen). Pages draw their
+    buttons and the API lists `allowed_actions` from this one rule.
+    """
+    pending_extension = request.extension_until is not None
+    actions = []
+    for action in allowed_actions(request.status):
+        if not can_act(user, request, action):
+            continue
+        if action in EXTENSION_DECISIONS and not pending_extension:
+            continue
+        if action == EventAction.EXTEND_REQUEST and pending_extension:
+            continue
+        if action == EventAction.REOPEN and request.callback_satisfaction != Satisfaction.DISSATISFIED:
+            continue
+        actions.append(action)
+    return actions

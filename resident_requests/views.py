@@ -26,7 +26,7 @@ from accounts.models import AuditAction, Role, User
 from accounts.permissions import staff_required
 from communities import sheets
 from communities.views_sheets import _filter_label, _xlsx_response
-from resident_requests import selectors, services
+from resident_requests import permissions, selectors, services
 from resident_requests.filters import RequestFilter
 from resident_requests.forms import (
     ActionForm,
@@ -47,7 +47,6 @@ from resident_requests.models import (
     EventAction,
     PhotoKind,
     ResidentRequest,
-    Satisfaction,
 )
 from resident_requests.permissions import (
     COORDINATOR_ROLES,
@@ -419,22 +418,9 @@ ACTIONS: dict[str, Action] = {
 
 
 def available_actions(user: User, resident_request: ResidentRequest) -> list[str]:
-    """Slugs of the actions the user may take now: the state allows it and the role does too."""
-    allowed = set(allowed_actions(resident_request.status))
-    pending_extension = resident_request.extension_until is not None
-    slugs = []
-    for slug, action in ACTIONS.items():
-        event = action.event_for(user)
-        if event not in allowed or not can_act(user, resident_request, event):
-            continue
-        if event in (EventAction.EXTEND_APPROVE, EventAction.EXTEND_REFUSE) and not pending_extension:
-            continue
-        if event == EventAction.EXTEND_REQUEST and pending_extension:
-            continue
-        if event == EventAction.REOPEN and resident_request.callback_satisfaction != Satisfaction.DISSATISFIED:
-            continue
-        slugs.append(slug)
-    return slugs
+    """Slugs of the page actions the user may take now (the rule is permissions.available_actions)."""
+    events = set(permissions.available_actions(user, resident_request))
+    return [slug for slug, action in ACTIONS.items() if action.event_for(user) in events]
 
 
 def _detail_queryset():

@@ -26,13 +26,15 @@ from resident_requests.models import (
     ResidentRequest,
     Satisfaction,
 )
-from resident_requests.views import available_actions
+from resident_requests.permissions import available_actions
 
 # The detail page names the 延期 steps its own way; the API has one endpoint to ask and one to decide.
-API_ACTION_FOR_PAGE_ACTION = {
-    "extend": "extension-request",
-    "extend-approve": "extension-decide",
-    "extend-refuse": "extension-decide",
+# Workflow actions whose API name differs (the rest are named alike).
+API_ACTION_FOR_EVENT = {
+    "extend_request": "extension-request",
+    "extend_approve": "extension-decide",
+    "extend_refuse": "extension-decide",
+    "supervise": "urge",
 }
 # The last path segment of POST requests/{id}/{action}/.
 API_ACTIONS = [
@@ -54,8 +56,8 @@ API_ACTIONS = [
 
 def allowed_api_actions(user: User, request: ResidentRequest) -> list[str]:
     """What the user may do now, as API actions: the same rule as the detail page's buttons."""
-    page_actions = available_actions(user, request)
-    return list(dict.fromkeys(API_ACTION_FOR_PAGE_ACTION.get(slug, slug) for slug in page_actions))
+    events = available_actions(user, request)
+    return list(dict.fromkeys(API_ACTION_FOR_EVENT.get(event, event) for event in events))
 
 
 # Reference data

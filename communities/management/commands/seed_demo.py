@@ -20,7 +20,7 @@ class Command(BaseCommand):
             "--scale",
             type=int,
             default=1,
-            help="户数和居民数的倍数(默认 1,约 3,500 名居民;10 约 35,000 名),仅对空库生效。",
+            help="户数、居民数和诉求数的倍数(默认 1,约 3,500 名居民、714 件诉求;10 约 35,000 名、7,140 件),仅对空库生效。",
         )
 
     def handle(self, *args, scale: int, **options) -> None:
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError("--scale 必须是不小于 1 的整数。")
         started = time.perf_counter()
         result = seed_demo(scale=scale)
-        requests = seed_requests()
+        requests = seed_requests(scale=scale)
         elapsed = time.perf_counter() - started
         self.stdout.write(summary_line(result, elapsed))
         if requests:
