@@ -51,6 +51,10 @@ class User(AbstractUser):
     def has_staff_role(self) -> bool:
         return self.is_superuser or bool(self.role)
 
+    def get_full_name(self) -> str:
+        # Chinese order, no space: 周婷, not "婷 周".
+        return f"{self.last_name}{self.first_name}".strip()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

@@ -133,3 +133,14 @@ def celery_tasks_run_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def empty_cache_and_own_media(settings, tmp_path):
+    """Every test starts with an empty cache (rate-limit counters live there, and on
+    Redis they would carry over from earlier tests and runs) and writes uploads
+    into its own temporary MEDIA_ROOT, never into the checkout."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -43,7 +43,8 @@ class CommunityFactory(DjangoModelFactory):
 
     street = factory.SubFactory(StreetFactory)
     name = factory.Sequence(lambda n: f"测试{n}")
-    code = factory.Sequence(lambda n: f"320571006{n + 1:03d}")
+    # 12 digits however long the run: past 999 communities the serial spills into the street digits.
+    code = factory.Sequence(lambda n: f"320571{6 + (n + 1) // 1000:03d}{(n + 1) % 1000:03d}")
     community_type = CommunityType.RESETTLEMENT
 
 

@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from PIL import Image
 
@@ -41,6 +42,16 @@ def lianxiang_summary_row(page, live_server) -> str:
 
 
 def test_request_from_phone_to_rating(cast, live_server, browser):  # noqa: F811 (fixture)
+    try:
+        _walk_a_request_through(cast, live_server, browser)
+    finally:
+        # Under Playwright's running event loop the ORM calls above get their own
+        # connection (asgiref keys it by context); close it, or PostgreSQL refuses
+        # to drop the test database at the end of the run.
+        connections.close_all()
+
+
+def _walk_a_request_through(cast, live_server, browser) -> None:  # noqa: F811 (fixture)
     ensure_seeded_categories()  # an earlier transaction=True test may have flushed them
     # The street reviewer looks at this month's summary first: nothing rated in 莲香 yet.
     reviewer = browser.new_context(locale="zh-CN").new_page()
@@ -117,3 +128,5 @@ def test_request_from_phone_to_rating(cast, live_server, browser):  # noqa: F811
     after = lianxiang_summary_row(reviewer, live_server)
     assert after != before
     assert after.count("100.0%") >= 3, after
+    for page in (reviewer, resident, worker, grid_worker):
+        page.context.close()

@@ -47,3 +47,10 @@ def test_logout_needs_post_and_ends_the_session(cast, login):
     # Logged out, the home page is the residents' landing page again, not the staff overview.
     response = client.get(reverse("home"))
     assert "overview" not in response.context and "提交诉求" in response.content.decode()
+
+
+def test_staff_names_read_in_chinese_order(db):
+    from tests.factories import UserFactory
+
+    assert UserFactory(username="zt", role="", last_name="周", first_name="婷").display_name == "周婷"
+    assert UserFactory(username="nameless", role="", last_name="", first_name="").display_name == "nameless"

@@ -10,7 +10,6 @@ import re
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -36,15 +35,6 @@ EXIF_MAKE = 0x010F
 GPS_IFD = 0x8825
 MOBILE = "13912345678"
 NOT_FOUND = "未找到,请核对编号和手机号后四位"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache_and_media(settings, tmp_path):
-    # Rate-limit counters live in the cache: each test starts from zero.
-    cache.clear()
-    settings.MEDIA_ROOT = tmp_path
-    yield
-    cache.clear()
 
 
 def phone_jpeg(name: str = "photo.jpg") -> SimpleUploadedFile:
