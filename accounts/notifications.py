@@ -13,6 +13,7 @@ The outbound channels are the classes listed in settings.NOTIFICATION_BACKENDS.
 """
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -159,11 +160,12 @@ def deliver(notification_id: int, *, backend_paths: Sequence[str] | None = None)
 # --- Backends ----------------------------------------------------------------
 
 
-class NotificationBackend:
+class NotificationBackend(ABC):
     """One channel outside the portal. `send` raises on failure; the task retries."""
 
+    @abstractmethod
     def send(self, notification: Notification) -> None:
-        raise NotImplementedError
+        """Deliver one notification through this channel."""
 
 
 class EmailNotificationBackend(NotificationBackend):
@@ -198,8 +200,9 @@ class SmsBackend(NotificationBackend):
     def text(self, notification: Notification) -> str:
         return notification.title
 
+    @abstractmethod
     def send_sms(self, phone: str, text: str) -> None:
-        raise NotImplementedError
+        """Send `text` to the mainland mobile `phone` with the provider's client."""
 
 
 class LoggingSmsBackend(SmsBackend):

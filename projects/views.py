@@ -13,6 +13,7 @@ from projects.forms import NeedEvidenceForm, open_needs
 from projects.models import Need
 from resident_requests.models import ResidentRequest
 from resident_requests.permissions import is_coordinator
+from xietang.forms import add_service_errors
 
 
 @staff_required
@@ -43,7 +44,7 @@ def need_evidence(request: HttpRequest) -> HttpResponse:
             )
             count = services.need_add_evidence(acting_user=request.user, need=need, requests=chosen)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("已将 %(count)s 件诉求列为需求「%(title)s」的依据。") % {"count": count, "title": need.title}

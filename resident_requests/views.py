@@ -57,6 +57,7 @@ from resident_requests.permissions import (
 )
 from resident_requests.selectors import InboxScope
 from resident_requests.workflow import WorkflowError, allowed_actions, check_allowed
+from xietang.forms import add_service_errors
 from xietang.scoping import get_visible_or_404
 
 PAGE_SIZE = 50
@@ -110,15 +111,6 @@ def _shows_full_mobile(user: User, resident_request: ResidentRequest) -> bool:
 def _can_log_anywhere(user: User) -> bool:
     """Intake and 随手拍: community staff for their community, street admins anywhere; never 街道审阅."""
     return can_log_request(user, user.community_id)
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError({field: message}) onto the form, under the field when it has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 # Inbox
@@ -225,7 +217,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             try:
                 created_request, created = services.request_create(acting_user=user, **form.service_fields())
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 _created_message(request, created_request, created)
                 return redirect("requests:detail", pk=created_request.pk)
@@ -265,7 +257,7 @@ def snap_staff(request: HttpRequest) -> HttpResponse:
                 submission_token=data["submission_token"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             _created_message(request, created_request, created)
             return redirect("requests:detail", pk=created_request.pk)
@@ -489,12 +481,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     resident_request = get_visible_or_404(_detail_queryset(), user, pk=pk)
     event = spec.event_for(user)
-    if not can_act(user, resident_request, event):
-        raise PermissionDenied
-    form = _action_form(action, user, resident_request, request.POST, request.FILES)
     try:
-        # Fail fast on a stale page; the service checks again under the row lock.
+        # Fail fast, in the service's order (state, then role), before any upload is
+        # decoded; the service checks both again under the row lock.
         check_allowed(event, resident_request.status)
+        if not can_act(user, resident_request, event):
+            raise PermissionDenied
+        form = _action_form(action, user, resident_request, request.POST, request.FILES)
         if form.is_valid():
             spec.run(resident_request, user, form.cleaned_data)
             messages.success(request, str(spec.done))
@@ -503,7 +496,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("requests:detail", pk=resident_request.pk)
     except ValidationError as exc:
-        _add_service_errors(form, exc)
+        add_service_errors(form, exc)
     context = _detail_context(request, resident_request, bound=(action, form))
     return render(request, "resident_requests/detail.html", context, status=400)
 

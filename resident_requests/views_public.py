@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +40,7 @@ from resident_requests.models import (
     Status,
 )
 from resident_requests.workflow import WorkflowError
+from xietang.forms import add_service_errors
 from xietang.middleware import client_ip
 
 logger = logging.getLogger(__name__)
@@ -173,14 +173,6 @@ def _initial_from_post(request: HttpRequest) -> dict:
     return {key: request.POST.get(key) for key in request.POST if key not in skip}
 
 
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 def _submitted_with(token: str) -> ResidentRequest | None:
     # A second POST of the same form (double click, refresh) must not count against the rate limits.
     return ResidentRequest.objects.filter(submission_token=token).only("tracking_code").first()
@@ -209,7 +201,7 @@ def _create_and_redirect(
                 **fields,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             return None
     _remember_submitted(request, resident_request.tracking_code, back_url)
     return redirect("requests:submitted", code=resident_request.tracking_code)
