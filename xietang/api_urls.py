@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("communities.api.urls")),
     path("", include("resident_requests.api.urls")),
+    path("", include("projects.api.urls")),
 ]

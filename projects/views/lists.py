@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import staff_required
 from projects import services
-from projects.forms import NeedEvidenceForm, open_needs
+from projects.forms.lists import NeedEvidenceForm, open_needs
 from projects.models import Need
 from resident_requests.models import ResidentRequest
 from resident_requests.permissions import is_coordinator

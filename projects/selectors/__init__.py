@@ -1,0 +1,1 @@
+"""Reads for the three lists, projects and meetings, one module per area."""

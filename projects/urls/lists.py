@@ -1,0 +1,3 @@
+"""lists routes; see projects/urls/__init__.py."""
+
+urlpatterns: list = []

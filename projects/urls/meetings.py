@@ -1,0 +1,3 @@
+"""meetings routes; see projects/urls/__init__.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""projects routes; see projects/urls/__init__.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""public routes; see projects/urls/__init__.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Pages for the three lists, projects and meetings, one module per area."""
