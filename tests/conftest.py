@@ -10,6 +10,7 @@ import pytest
 
 from accounts.models import Role, User
 from communities.models import Building, Community, Grid, Household, Resident
+from tests.celery_helpers import redis_celery_app  # noqa: F401 (a fixture for every test module)
 from tests.factories import (
     PASSWORD,
     BuildingFactory,

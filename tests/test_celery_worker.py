@@ -9,11 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connections
 from django.utils import timezone
 
 from accounts.models import Notification
@@ -24,9 +21,9 @@ from resident_requests.models import (
     Status,
 )
 from resident_requests.tasks import escalate_overdue
+from tests.celery_helpers import real_worker
 from tests.factories import make_request
-from tests.markers import needs_redis, redis_url
-from xietang.celery import app
+from tests.markers import needs_redis
 from xietang.tasks import clear_expired_sessions
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,28 +37,6 @@ def make_session(expire_date) -> str:
     return store.session_key
 
 
-@pytest.fixture
-def redis_celery_app():
-    """The project's Celery app pointed at Redis, not eager; restored afterwards."""
-    url = redis_url()
-    overrides = {"broker_url": url, "result_backend": url, "task_always_eager": False}
-    saved = {key: app.conf.get(key) for key in overrides}
-    app.conf.update(overrides)
-    # Registers the `celery.ping` task that start_worker uses to wait for the worker.
-    import celery.contrib.testing.tasks  # noqa: F401
-
-    try:
-        yield app
-    finally:
-        app.conf.update(saved)
-
-
-def _close_worker_connections(**kwargs):
-    # Runs in the worker thread after each task: its database connection must
-    # not outlive the test, or PostgreSQL refuses to drop the test database.
-    connections.close_all()
-
-
 @pytest.mark.celery_worker
 @needs_redis
 @pytest.mark.django_db(transaction=True)
@@ -69,13 +44,9 @@ def test_clear_expired_sessions_through_a_real_worker(redis_celery_app):
     expired = make_session(timezone.now() - timedelta(days=1))
     live = make_session(timezone.now() + timedelta(days=1))
 
-    task_postrun.connect(_close_worker_connections, weak=False)
-    try:
-        with start_worker(redis_celery_app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=30):
-            result = clear_expired_sessions.delay()
-            deleted = result.get(timeout=30)
-    finally:
-        task_postrun.disconnect(_close_worker_connections)
+    with real_worker(redis_celery_app):
+        result = clear_expired_sessions.delay()
+        deleted = result.get(timeout=30)
 
     # Not an EagerResult: the task went through the broker and came back from the result backend.
     assert result.backend.__class__.__name__ == "RedisBackend"
@@ -97,14 +68,10 @@ def test_escalate_overdue_through_a_real_worker_acts_once(redis_celery_app, cast
         due_at=timezone.now() - timedelta(hours=1),
     )
 
-    task_postrun.connect(_close_worker_connections, weak=False)
-    try:
-        with start_worker(redis_celery_app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=30):
-            result = escalate_overdue.delay()
-            raised = result.get(timeout=30)
-            raised_again = escalate_overdue.delay().get(timeout=30)
-    finally:
-        task_postrun.disconnect(_close_worker_connections)
+    with real_worker(redis_celery_app):
+        result = escalate_overdue.delay()
+        raised = result.get(timeout=30)
+        raised_again = escalate_overdue.delay().get(timeout=30)
 
     assert result.backend.__class__.__name__ == "RedisBackend"
     assert (raised, raised_again) == (1, 0)

@@ -6,7 +6,12 @@ import pytest
 
 from projects.models import Project
 from projects.selectors.progress import figures, progress_percent, with_figures
-from tests.project_factories import BatchFactory, ContributionFactory, MilestoneFactory, ProjectFactory
+from tests.project_factories import (
+    BatchFactory,
+    ContributionFactory,
+    MilestoneFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

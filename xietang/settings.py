@@ -172,6 +172,9 @@ REQUEST_ESCALATE_STREET_AFTER_HOURS = env_int("REQUEST_ESCALATE_STREET_AFTER_HOU
 # Days after a request is archived (or rejected/merged) before the resident's name,
 # mobile and comment are removed from it (PIPL: delete when the purpose ends).
 REQUEST_CONTACT_RETENTION_DAYS = env_int("REQUEST_CONTACT_RETENTION_DAYS", 730)
+
+# --- Micro-projects, lists and meetings (projects app) ---
+# (end of the projects block)
 # Public pages (no account) are open to floods and to strangers trying mobile tails.
 # django-ratelimit syntax: count/period, period s, m, h or d.
 # Valid /report/ and 随手拍 submissions per client IP: a family or a community

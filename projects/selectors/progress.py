@@ -12,7 +12,16 @@ query; `figures(project)` reads those annotations, or computes them for one proj
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from projects.models import Batch, Contribution, Milestone, Project

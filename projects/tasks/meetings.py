@@ -1,0 +1,3 @@
+"""Reminders for meeting follow-up actions."""
+
+__all__: list[str] = []
