@@ -1,0 +1,3 @@
+"""work routes; see projects/urls/__init__.py."""
+
+urlpatterns: list = []
