@@ -72,6 +72,7 @@ def test_output_has_a_summary_line_and_the_accounts_table(seed_output):
         assert any(line.strip().startswith(username) for line in table)
     assert demo.DEMO_PASSWORD in table[-2]  # the grid-worker line closes the table
     assert table[0] == "居民诉求演示数据:近一年 714 件"
+    assert table[1].startswith("微实事演示数据:项目 14 个")
     assert table[-1] == "随手拍演示链接(莲香社区快递员):/snap/demo-lianxiang-courier/"
 
 
@@ -279,3 +280,24 @@ def test_id_numbers_stay_unique_for_people_sharing_a_birthday():
     birth = dt.date(1960, 5, 1)
     values = [numbers.allocate(birth, gender) for gender in ("male", "female") for _ in range(500)]
     assert len(set(values)) == 1000
+
+
+def test_projects_in_every_state_with_the_two_showcases_from_the_articles(seed_output):
+    from projects.models import Meeting, MeetingType, Project, ProjectStatus
+    from projects.selectors.progress import figures
+
+    assert set(Project.objects.values_list("status", flat=True)) == set(ProjectStatus.values)
+    benches = Project.objects.get(title="初心为民心,百凳为百姓")
+    result = figures(benches)
+    assert (benches.communities.get().name, result.delivered, result.planned, result.progress_percent) == ("淞渔", 220, 300, 73)
+    sponsors = set(benches.contributions.exclude(unit=None).values_list("unit__name", flat=True))
+    assert {"苏州银行", "同程网络", "中衡设计"} <= {name[:4] for name in sponsors}
+    assert benches.photo_pairs.exclude(before_image="").exclude(after_image="").count() == 2
+    car_park = Project.objects.get(title="莲香新村三区停车场改造")
+    assert car_park.beneficiaries == "39幢 80户"
+    assert car_park.meetings.filter(meeting_type=MeetingType.JOINT).count() == 7
+    assert car_park.ratings.filter(status="published").exists()
+    # Every timeline ends in the state the project is in.
+    for project in Project.objects.all():
+        assert project.events.order_by("created_at", "id").filter(to_status__gt="").last().to_status == project.status
+    assert Meeting.objects.values("community").distinct().count() == 38

@@ -9,11 +9,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from communities.demo import DEMO_PASSWORD, SeedResult, seed_demo
+from projects.demo import seed_projects
 from resident_requests.demo import DEMO_REPORTER_TOKEN, seed_requests
 
 
 class Command(BaseCommand):
-    help = "生成斜塘街道演示数据(社区、网格、居民、党组织、共建单位、阵地、近一年居民诉求)和各角色演示账号。"
+    help = "生成斜塘街道演示数据(社区、网格、居民、党组织、共建单位、阵地、近一年居民诉求、三张清单与微实事项目、协商议事)和各角色演示账号。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -29,10 +30,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = seed_demo(scale=scale)
         requests = seed_requests(scale=scale)
+        projects = seed_projects()
         elapsed = time.perf_counter() - started
         self.stdout.write(summary_line(result, elapsed))
         if requests:
             self.stdout.write(f"居民诉求演示数据:近一年 {requests} 件")
+        if projects:
+            self.stdout.write(f"微实事演示数据:项目 {projects} 个(各个阶段),含淞渔“百凳为百姓”和莲香新村三区停车场")
         self.stdout.write(accounts_table(result))
         self.stdout.write(f"随手拍演示链接(莲香社区快递员):/snap/{DEMO_REPORTER_TOKEN}/")
 
