@@ -65,7 +65,10 @@ class RequestIntakeForm(forms.Form):
     posted values as `initial` then, so nothing is validated or saved).
     """
 
-    channel = forms.ChoiceField(label=_("来源渠道"), choices=Channel.choices)
+    # 第三方平台 requests arrive over Open311 only (open311/), never typed in by staff.
+    channel = forms.ChoiceField(
+        label=_("来源渠道"), choices=[choice for choice in Channel.choices if choice[0] != Channel.PARTNER]
+    )
     referral_number = forms.CharField(
         label=_("交办单号"), max_length=40, required=False, help_text=_("上级交办(如 12345 转办)时必填")
     )

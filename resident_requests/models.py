@@ -93,6 +93,8 @@ class Channel(models.TextChoices):
     MEETING = "meeting", _("民情站/联系日/恳谈会")
     SNAPSHOT = "snapshot", _("随手拍")
     REFERRAL = "referral", _("上级交办")
+    # Filed by a partner system over Open311 (open311/): an app or another platform.
+    PARTNER = "partner", _("第三方平台")
 
 
 class Status(models.TextChoices):
@@ -135,7 +137,8 @@ class ResidentRequest(models.Model):
     )
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
     referral_number = models.CharField(_("交办单号"), max_length=40, blank=True, help_text=_("上级交办(如 12345)时填写"))
-    description = models.TextField(_("诉求内容"), max_length=2000)
+    # 4,000 is the Open311 limit partners may send; the portal's own forms stop at 2,000.
+    description = models.TextField(_("诉求内容"), max_length=4000)
 
     # Where: a place in the grid tree, or a free address.
     community = models.ForeignKey(

@@ -81,10 +81,13 @@ def request_create(
     acting_user: User | None = None,
     reporter: Reporter | None = None,
     submission_token: str | None = None,
+    intake_note: str = "",
 ) -> tuple[ResidentRequest, bool]:
     """Log a request. `acting_user` None means the resident on the public page (or a reporter).
 
     Returns (request, created): a repeated `submission_token` returns the first request.
+    `intake_note` is the internal note of the 提交 timeline row: what the intake channel
+    knows besides the request's fields (the partner platform, a photo link).
     """
     if submission_token:
         existing = ResidentRequest.objects.filter(submission_token=submission_token).first()
@@ -131,7 +134,7 @@ def request_create(
                 request.tracking_code = next_tracking_code()
                 request.save()
                 _attach_photos(request, photos, kind=PhotoKind.BEFORE, uploaded_by=acting_user)
-                event = _record(request, EventAction.SUBMIT, acting_user, "", Status.SUBMITTED)
+                event = _record(request, EventAction.SUBMIT, acting_user, "", Status.SUBMITTED, note=intake_note)
                 notices.request_submitted(request, event)
             return request, True
         except IntegrityError:

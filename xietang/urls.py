@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("resident_requests.urls")),
     path("", include("projects.urls")),
     path("api/v1/", include("xietang.api_urls")),
+    path("open311/v2/", include("open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -256,7 +256,8 @@ class RequestDetailSerializer(RequestListSerializer):
 # Writing: staff intake
 
 
-STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
+# ONLINE is the residents' own page; PARTNER requests arrive over Open311 (open311/).
+STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value not in (Channel.ONLINE, Channel.PARTNER)]
 
 
 class RequestCreateSerializer(serializers.Serializer):
