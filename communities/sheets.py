@@ -796,6 +796,10 @@ def _export_cells(sheet, values: list) -> list:
             cell.number_format = "yyyy-mm-dd hh:mm"
         elif isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
+        elif isinstance(value, str) and value.startswith("="):
+            # openpyxl stores "=…" as a formula; text typed by residents or staff
+            # (a title, a description) must never run in the reader's spreadsheet.
+            cell.data_type = "s"
         cells.append(cell)
     return cells
 

@@ -128,3 +128,15 @@ def test_user_without_role_is_refused(cast, login):
 
 def test_wrong_method(cast, login):
     assert login(cast.worker).post(EXPORT_URL).status_code == 405
+
+
+def test_text_starting_with_an_equals_sign_stays_text_not_a_formula():
+    import io
+
+    import openpyxl
+
+    from communities.sheets import write_workbook
+
+    content, _ = write_workbook(title="t", headers=["标题"], widths=[10], rows=[["=HYPERLINK(\"http://x\")"]])
+    cell = openpyxl.load_workbook(io.BytesIO(content)).active["A2"]
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x")')
