@@ -305,11 +305,22 @@ def co_building_unit_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def co_building_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Imported here: the projects app builds on communities, not the other way round.
+    from projects.selectors.lists import unit_resources
+    from projects.selectors.work import unit_sponsorships
+
     unit = get_visible_or_404(CoBuildingUnit.objects.prefetch_related("communities"), request.user, pk=pk)
     return render(
         request,
         "communities/co_building_unit_detail.html",
-        {"unit": unit, "can_edit": can_edit_co_building_unit(request.user, unit)},
+        {
+            "unit": unit,
+            "can_edit": can_edit_co_building_unit(request.user, unit),
+            # What the unit sponsored (认领), within the projects the user may see.
+            "sponsorships": unit_sponsorships(unit, request.user),
+            # What it offers on the 资源清单, with the unallocated remainder.
+            "unit_resources": unit_resources(unit, request.user),
+        },
     )
 
 

@@ -136,3 +136,75 @@ class ParticipantFactory(DjangoModelFactory):
     role = ParticipantRole.RESIDENT_REPRESENTATIVE
     name = factory.Sequence(lambda n: f"代表{n}")
     can_vote = True
+
+
+def _rating_digest(rating) -> str:
+    from xietang.digests import mobile_digest
+
+    return mobile_digest(rating.mobile)
+
+
+class ProjectRatingFactory(DjangoModelFactory):
+    """A resident's rating of an accepted project, stored as the service stores it:
+    the mobile only as its digest and last four digits. `published=True` for a published one."""
+
+    class Meta:
+        model = "projects.ProjectRating"
+        exclude = ("mobile", "published")
+
+    project = factory.SubFactory(ProjectFactory, status=ProjectStatus.COMPLETED)
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    published = False
+    mobile_digest = factory.LazyAttribute(_rating_digest)
+    mobile_tail = factory.LazyAttribute(lambda rating: rating.mobile[-4:])
+    stars = 5
+    status = factory.LazyAttribute(lambda rating: "published" if rating.published else "pending")
+
+
+# Meetings area: shortlisted menu items, opinions, follow-ups and polls.
+
+
+class ShortlistedMenuItemFactory(MenuItemFactory):
+    """A menu item screened into the menu (入选菜单): what 票决 and polls work on."""
+
+    status = "shortlisted"
+    need_reasonable = True
+    feasible = True
+
+
+class OpinionFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Opinion"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    role = ParticipantRole.RESIDENT_REPRESENTATIVE
+    content = factory.Sequence(lambda n: f"建议在39幢旁增设充电车棚{n}")
+
+
+class FollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.FollowUpAction"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = factory.Sequence(lambda n: f"物业报价并公示{n}")
+    owner_name = "物业公司"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=10))
+
+
+class MenuPollFactory(DjangoModelFactory):
+    """An open poll (opened an hour ago, closes in a week); pass `items=[...]` of its community."""
+
+    class Meta:
+        model = "projects.MenuPoll"
+        skip_postgeneration_save = True
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"明年先办哪件实事{n}")
+    max_choices = 2
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.items.set(extracted)
