@@ -253,8 +253,8 @@ def test_a_project_page_tells_what_why_who_pays_and_how_far(client, cast):
     # funded ÷ budget: 112,345.50 / 300,000 = 37%
     assert "已筹集 112,345.50 元,预算 300,000 元 · 到位 37%" in html
     assert "已完成 220/300 张 · 73%" in html and 'value="73"' in html
-    assert "第1批" in html and "计划 100 张,已完成 100 张,完成于 2021年10月1日" in html
-    assert "第2批" in html and "完成于 2022年9月30日" in html
+    assert "第一批" in html and "计划 100 张,已完成 100 张,完成于 2021年10月1日" in html
+    assert "第二批" in html and "完成于 2022年9月30日" in html
 
 
 def test_the_page_carries_no_personal_data(client, cast):

@@ -565,7 +565,9 @@ def test_removing_a_pair_deletes_its_files_once_committed(cast, django_capture_o
 
 
 def test_chinese_ordinals():
-    assert [services.chinese_ordinal(n) for n in (1, 2, 10, 11, 20, 23, 99, 100)] == [
+    from projects.models.projects import chinese_ordinal
+
+    assert [chinese_ordinal(n) for n in (1, 2, 10, 11, 20, 23, 99, 100)] == [
         "一",
         "二",
         "十",

@@ -263,6 +263,19 @@ class Contribution(models.Model):
         return self.unit.name if self.unit_id else self.get_source_display()
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_ordinal(number: int) -> str:
+    """第二批, not 第2批: how the street writes batches (第一批 100 张, 第二批 120 张)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
+
+
 class Batch(models.Model):
     """A delivery batch of a quantity project (第一批 100 张)."""
 
@@ -294,7 +307,7 @@ class Batch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or _("第%(n)s批") % {"n": self.number}
+        return self.title or _("第%(n)s批") % {"n": chinese_ordinal(self.number)}
 
 
 class Milestone(models.Model):

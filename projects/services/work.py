@@ -42,21 +42,8 @@ from xietang.images import ProcessedImage
 
 logger = logging.getLogger(__name__)
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_ordinal(number: int) -> str:
-    """第二批, not 第2批: how the street writes batches (第一批 100 张, 第二批 120 张)."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, ones = divmod(number, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
-
-
 def batch_label(batch: Batch) -> str:
-    return batch.title or _("第%(n)s批") % {"n": chinese_ordinal(batch.number)}
+    return str(batch)
 
 
 def format_yuan(amount: Decimal) -> str:
