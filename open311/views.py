@@ -6,7 +6,6 @@ the session or the logged-in user: reads are public, writes need an api_key,
 so CSRF does not apply.
 """
 
-import logging
 from functools import wraps
 
 from django.conf import settings
@@ -15,17 +14,14 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
 
 from open311 import selectors, services
 from open311.errors import Open311Error
 from open311.models import Partner
 from open311.render import error_response, respond
 from resident_requests.models import PhotoKind, RequestPhoto
-
-logger = logging.getLogger(__name__)
+from xietang.images import stream_photo
+from xietang.public import over_limit
 
 RATE_GROUP = "open311:key"
 READ_METHODS = ("GET", "HEAD")
@@ -122,20 +118,11 @@ def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
 
 
 def _over_limit(request: HttpRequest, api_key_id: int) -> bool:
-    """Count this new request against the key's limit. With the cache down it goes through:
-    a referral must not be lost to a Redis outage, and the partner is known by its key."""
-    try:
-        return is_ratelimited(
-            request,
-            group=RATE_GROUP,
-            key=lambda group, request: str(api_key_id),
-            rate=settings.OPEN311_RATE_KEY,
-            method=ALL,
-            increment=True,
-        )
-    except (RedisError, OSError):
-        logger.exception("open311 rate limit not checked: cache unavailable")
-        return False
+    """Count this new request against the key's limit (the partner is known by its key).
+    With the cache down it goes through: a referral must not be lost to a Redis outage."""
+    return over_limit(
+        request, group=RATE_GROUP, rate=settings.OPEN311_RATE_KEY, key=lambda group, request: str(api_key_id)
+    )
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -171,13 +158,7 @@ def media(request: HttpRequest, signed: str) -> FileResponse:
     photo = RequestPhoto.objects.filter(pk=photo_id, kind=PhotoKind.AFTER).first() if photo_id else None
     if photo is None:
         raise Http404
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    patch_cache_control(response, public=True, max_age=3600)
-    return response
+    return stream_photo(photo.image, public=True)
 
 
 @csrf_exempt

@@ -6,10 +6,7 @@ submitted (the done page) and the requests it unlocked with code + mobile tail
 (tracking, rating, photos). Anything else answers 404, as if it did not exist.
 """
 
-import ipaddress
-import logging
 import uuid
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,9 +20,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
 
 from communities.models import Building, Community, Compound
 from resident_requests import selectors, services
@@ -41,9 +35,8 @@ from resident_requests.models import (
 )
 from resident_requests.workflow import WorkflowError
 from xietang.forms import add_service_errors
-from xietang.middleware import client_ip
-
-logger = logging.getLogger(__name__)
+from xietang.images import stream_photo
+from xietang.public import HONEYPOT, over_limit, public_page
 
 # Session keys. SUBMITTED maps a just-submitted code to the page to go back to
 # ("" for /report/, the reporter's own page for 随手拍).
@@ -51,12 +44,8 @@ SUBMITTED_KEY = "public_submitted"
 UNLOCKED_KEY = "public_unlocked"
 REMEMBERED_MAX = 20
 
-ELDER_COOKIE = "xt_elder"
-ELDER_COOKIE_AGE = 365 * 24 * 3600
 # The submit button that only reloads the form with the next level of places (no JavaScript).
 PLACE_STEP = "place_step"
-# Filled only by bots: a person never sees it (CSS, aria-hidden, tabindex=-1).
-HONEYPOT = "website"
 
 REPORT_GROUP_IP = "requests:report-ip"
 REPORT_GROUP_MOBILE = "requests:report-mobile"
@@ -68,66 +57,11 @@ PHOTO_SIZES = {"thumb": "thumbnail", "full": "image"}
 # Helpers
 
 
-def public_page(view):
-    """`?mode=elder` / `?mode=standard` on any public page sets the 长辈版 cookie and reloads the page.
-
-    A plain link, so the large-text mode works without JavaScript (DOMAIN.md §10).
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        mode = request.GET.get("mode")
-        if request.method == "GET" and mode in ("elder", "standard"):
-            query = request.GET.copy()
-            del query["mode"]
-            response = redirect(request.path + (f"?{query.urlencode()}" if query else ""))
-            if mode == "elder":
-                response.set_cookie(
-                    ELDER_COOKIE,
-                    "1",
-                    max_age=ELDER_COOKIE_AGE,
-                    samesite="Lax",
-                    httponly=True,
-                    secure=request.is_secure(),
-                )
-            else:
-                response.delete_cookie(ELDER_COOKIE, samesite="Lax")
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _ip_key(group: str, request: HttpRequest) -> str:
-    """The client address as xietang.middleware trusts it; IPv6 by /64, what one subscriber holds."""
-    address = client_ip(request) or ""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return "unknown"
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return str(ip)
-
-
-def _over_limit(request: HttpRequest, *, group: str, rate: str, key=_ip_key) -> bool:
-    """Count this attempt and say whether the limit is exceeded.
-
-    If the cache is down the attempt is let through: a resident reporting a gas
-    leak matters more than a flood we would notice in the inbox anyway.
-    """
-    try:
-        return is_ratelimited(request, group=group, key=key, rate=rate, method=ALL, increment=True)
-    except (RedisError, OSError):
-        logger.exception("rate limit %s not checked: cache unavailable", group)
-        return False
-
-
 def _report_limited(request: HttpRequest, mobile: str) -> bool:
-    if _over_limit(request, group=REPORT_GROUP_IP, rate=settings.REQUEST_RATE_IP):
+    if over_limit(request, group=REPORT_GROUP_IP, rate=settings.REQUEST_RATE_IP):
         return True
     # The key is hashed into the cache key by django-ratelimit: no mobile number is stored in the cache.
-    return _over_limit(
+    return over_limit(
         request, group=REPORT_GROUP_MOBILE, rate=settings.REQUEST_RATE_MOBILE, key=lambda group, request: mobile
     )
 
@@ -321,7 +255,7 @@ def track(request: HttpRequest) -> HttpResponse:
         form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
         return render(request, "resident_requests/public/track.html", {"form": form})
     # Every attempt counts, right or wrong: the tail has only 10,000 values.
-    if _over_limit(request, group=TRACK_GROUP_IP, rate=settings.TRACK_RATE_IP):
+    if over_limit(request, group=TRACK_GROUP_IP, rate=settings.TRACK_RATE_IP):
         return _too_many(request, _("查询过于频繁,请稍后再试或拨打社区电话。"))
     form = TrackForm(request.POST)
     if form.is_valid():
@@ -435,11 +369,4 @@ def photo(request: HttpRequest, pk: int, size: str) -> FileResponse:
     found = _photo_for(request, pk)
     if found is None:
         raise Http404
-    stored = getattr(found, PHOTO_SIZES[size])
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    patch_cache_control(response, private=True, max_age=3600)
-    return response
+    return stream_photo(getattr(found, PHOTO_SIZES[size]))

@@ -171,7 +171,7 @@ def test_a_cache_outage_lets_ratings_through(client, cast, accepted, monkeypatch
     def cache_down(*args, **kwargs):
         raise RedisConnectionError("redis is down")
 
-    monkeypatch.setattr("resident_requests.views_public.is_ratelimited", cache_down)
+    monkeypatch.setattr("xietang.public.is_ratelimited", cache_down)
 
     assert client.post(detail_url(accepted), rating_data()).status_code == 302
     assert ProjectRating.objects.count() == 1

@@ -26,10 +26,11 @@ from resident_requests.models import (
     Satisfaction,
     Status,
 )
-from resident_requests.views_public import ELDER_COOKIE, UNLOCKED_KEY
+from resident_requests.views_public import UNLOCKED_KEY
 from tests.factories import CompoundFactory, category, make_request
 from tests.request_steps import walk
 from xietang.images import process_image_upload
+from xietang.public import ELDER_COOKIE
 
 EXIF_MAKE = 0x010F
 GPS_IFD = 0x8825
@@ -221,7 +222,7 @@ def test_a_cache_outage_lets_residents_through(client, cast, monkeypatch):
     def cache_down(*args, **kwargs):
         raise RedisConnectionError("redis is down")
 
-    monkeypatch.setattr("resident_requests.views_public.is_ratelimited", cache_down)
+    monkeypatch.setattr("xietang.public.is_ratelimited", cache_down)
 
     assert submit(client, report_data(cast)).status_code == 302
     assert ResidentRequest.objects.count() == 1

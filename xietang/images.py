@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.widgets import FILE_INPUT_CONTRADICTION
+from django.http import FileResponse, Http404
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -206,3 +208,24 @@ class MultipleImageField(forms.FileField):
 
     def has_changed(self, initial, data) -> bool:
         return not self.disabled and bool(data)
+
+
+def stream_photo(stored, *, public: bool = False, max_age: int = 3600) -> FileResponse:
+    """Stream a stored JPEG from `process_image_upload`; 404 when it is empty or gone.
+
+    Media are never served directly: each caller has checked who may see the photo.
+    `public` photos (of public projects, after-photos named by Open311) may sit in
+    shared caches; the others only in the viewer's browser.
+    """
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    if public:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, private=True, max_age=max_age)
+    return response

@@ -27,7 +27,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -67,8 +66,9 @@ from projects.permissions import can_manage_community
 from projects.selectors import meetings as selectors
 from projects.services import meetings as services
 from resident_requests.models import ResidentRequest
-from resident_requests.views_public import HONEYPOT, _over_limit, public_page
 from xietang.forms import add_service_errors
+from xietang.images import stream_photo
+from xietang.public import HONEYPOT, over_limit, public_page
 from xietang.scoping import get_visible_or_404
 
 logger = logging.getLogger(__name__)
@@ -499,13 +499,7 @@ def photo(request: HttpRequest, pk: int, size: str) -> FileResponse:
     found = selectors.photo_for(request.user, pk)
     if found is None:
         raise Http404
-    try:
-        handle = getattr(found, PHOTO_SIZES[size]).open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    patch_cache_control(response, private=True, max_age=3600)
-    return response
+    return stream_photo(getattr(found, PHOTO_SIZES[size]))
 
 
 # 票决
@@ -737,7 +731,7 @@ def poll_public(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get(HONEYPOT):
         return render(request, "resident_requests/public/refused.html", status=400)
     # Every attempt counts, valid or not: a refusal also says whether a number has voted.
-    if _over_limit(request, group=POLL_GROUP_IP, rate=settings.POLL_RATE_IP):
+    if over_limit(request, group=POLL_GROUP_IP, rate=settings.POLL_RATE_IP):
         return render(request, "projects/polls/public_rate_limited.html", {"poll": poll}, status=429)
     if not poll.is_open():
         messages.error(request, _("本次征集不在投票时间内(已结束或尚未开始),不能投票。"))

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,8 +22,9 @@ from projects.models import APPROVED_STATES, Project
 from projects.selectors import public as selectors
 from projects.selectors.progress import figures
 from projects.services.ratings import rating_submit
-from resident_requests.views_public import HONEYPOT, _over_limit, public_page
 from xietang.forms import add_service_errors
+from xietang.images import stream_photo
+from xietang.public import HONEYPOT, over_limit, public_page
 
 PAGE_SIZE = 20
 RATING_GROUP_IP = "projects:rating-ip"
@@ -113,7 +113,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rating_form = ProjectRatingForm(request.POST)
         if rating_form.is_valid():
             # Only valid ratings count: a resident correcting a typo is not a flood.
-            if _over_limit(request, group=RATING_GROUP_IP, rate=settings.PROJECT_RATING_RATE_IP):
+            if over_limit(request, group=RATING_GROUP_IP, rate=settings.PROJECT_RATING_RATE_IP):
                 return _too_many(request, project)
             try:
                 rating_submit(
@@ -135,15 +135,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _stream(stored) -> FileResponse:
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    patch_cache_control(response, public=True, max_age=PHOTO_MAX_AGE)
-    return response
+    return stream_photo(stored, public=True, max_age=PHOTO_MAX_AGE)
 
 
 @require_GET

@@ -15,7 +15,6 @@ from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,6 +36,7 @@ from projects.selectors.work import community_ids, resources_for, units_for
 from projects.services import work as services
 from projects.workflow import WorkflowError
 from xietang.forms import add_service_errors
+from xietang.images import stream_photo
 from xietang.scoping import get_visible_or_404
 
 
@@ -305,13 +305,4 @@ def photo_pair_image(request: HttpRequest, pk: int, pair_pk: int, side: str, siz
         raise Http404
     project = get_visible_or_404(Project.objects.all(), request.user, pk=pk)
     pair = get_object_or_404(project.photo_pairs.all(), pk=pair_pk)
-    stored = getattr(pair, name)
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    patch_cache_control(response, private=True, max_age=3600)
-    return response
+    return stream_photo(getattr(pair, name))
