@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from communities.filters import _visible
 from communities.models import CoBuildingUnit
 from projects.models import Contribution, FundingSource, Project, Resource, ResourceKind
-from projects.services.work import batch_label
 from xietang.images import ProcessedImage, process_image_upload
 
 
@@ -145,7 +144,6 @@ class PhotoPairForm(forms.Form):
         # One kind of progress per project: batches for quantity projects, milestones otherwise.
         if project.measures_quantity:
             self.fields["batch"].queryset = project.batches.all()
-            self.fields["batch"].label_from_instance = batch_label
             del self.fields["milestone"]
         else:
             self.fields["milestone"].queryset = project.milestones.all()

@@ -32,7 +32,7 @@ from projects.forms.work import (
 from projects.models import Batch, Contribution, Milestone, PhotoPair, Project, Resource
 from projects.selectors.lists import valid_on, with_remainder_left, with_remaining
 from projects.selectors.progress import Figures, figures
-from projects.services.work import batch_label, can_record_work, can_remove_contribution
+from projects.services.work import can_record_work, can_remove_contribution
 from projects.workflow import WORK_STATES
 
 
@@ -103,13 +103,11 @@ def work_panel(project: Project, user: User, *, bound: tuple[str, object] | None
         project.contributions.select_related("unit", "resource", "created_by").order_by("contributed_on", "pk")
     )
     batches = list(project.batches.order_by("number"))
-    for batch in batches:
-        batch.label = batch_label(batch)
     milestones = list(project.milestones.order_by("due_on", "pk"))
     photo_pairs = list(project.photo_pairs.select_related("batch", "milestone").order_by("created_at", "pk"))
     for pair in photo_pairs:
         pair.part_label = (
-            batch_label(pair.batch) if pair.batch_id else (pair.milestone.title if pair.milestone_id else "")
+            str(pair.batch) if pair.batch_id else (pair.milestone.title if pair.milestone_id else "")
         )
     can_record = can_record_work(user, project, ids)
     can_remove = can_remove_contribution(user, project)

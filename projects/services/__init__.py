@@ -2,7 +2,3 @@
 
 Every write takes `acting_user`, runs in a transaction, records the timeline row
 and enqueues side effects on commit (STYLE.md, "One write path")."""
-
-from projects.services.lists import need_add_evidence, need_create
-
-__all__ = ["need_add_evidence", "need_create"]

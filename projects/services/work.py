@@ -42,10 +42,6 @@ from xietang.images import ProcessedImage
 
 logger = logging.getLogger(__name__)
 
-def batch_label(batch: Batch) -> str:
-    return str(batch)
-
-
 def format_yuan(amount: Decimal) -> str:
     # No thousands separator, as the zh-hans number format (and so the pages) writes amounts.
     return _("%(amount)s 元") % {"amount": f"{amount:.2f}"}
@@ -336,7 +332,7 @@ def batch_add(
         ProjectAction.BATCH,
         acting_user,
         _("安排%(batch)s:计划 %(quantity)s%(when)s")
-        % {"batch": batch_label(batch), "quantity": _quantity(project, planned_quantity), "when": when},
+        % {"batch": batch, "quantity": _quantity(project, planned_quantity), "when": when},
     )
     return batch
 
@@ -370,12 +366,12 @@ def batch_record_delivery(
     batch.save(update_fields=["delivered_quantity", "delivered_on", "note"])
     if delivered_quantity == batch.planned_quantity:
         summary = _("%(batch)s完成 %(quantity)s") % {
-            "batch": batch_label(batch),
+            "batch": batch,
             "quantity": _quantity(project, delivered_quantity),
         }
     else:
         summary = _("%(batch)s已完成 %(done)s/%(plan)s") % {
-            "batch": batch_label(batch),
+            "batch": batch,
             "done": delivered_quantity,
             "plan": _quantity(project, batch.planned_quantity),
         }
@@ -658,7 +654,7 @@ def batch_remind_due(*, batch_id: int, days: int) -> bool:
     _notify_team(
         project,
         f"project:{project.pk}:batch:{batch.pk}:due",
-        _("批次即将到期:%(project)s %(batch)s") % {"project": project.title, "batch": batch_label(batch)},
+        _("批次即将到期:%(project)s %(batch)s") % {"project": project.title, "batch": batch},
         _("计划 %(date)s 完成,已完成 %(done)s/%(plan)s。")
         % {
             "date": format_date(batch.planned_end),
@@ -680,7 +676,7 @@ def batch_notify_late(*, batch_id: int) -> bool:
     _notify_team(
         project,
         f"project:{project.pk}:batch:{batch.pk}:late",
-        _("批次已逾期:%(project)s %(batch)s") % {"project": project.title, "batch": batch_label(batch)},
+        _("批次已逾期:%(project)s %(batch)s") % {"project": project.title, "batch": batch},
         _("计划 %(date)s 完成,已逾期 %(days)s 天,已完成 %(done)s/%(plan)s。")
         % {
             "date": format_date(batch.planned_end),

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.permissions import staff_required
-from projects import services
 from projects.forms.lists import (
     DeclineForm,
     MenuItemFilter,
@@ -239,13 +238,13 @@ def need_evidence(request: HttpRequest) -> HttpResponse:
     form = NeedEvidenceForm(request.POST or None, needs=needs)
     if request.method == "POST" and form.is_valid():
         try:
-            need = form.cleaned_data["need"] or services.need_create(
+            need = form.cleaned_data["need"] or list_services.need_create(
                 acting_user=request.user,
                 community=community,
                 title=form.cleaned_data["new_title"],
                 beneficiaries=form.cleaned_data["beneficiaries"],
             )
-            count = services.need_add_evidence(acting_user=request.user, need=need, requests=chosen)
+            count = list_services.need_add_evidence(acting_user=request.user, need=need, requests=chosen)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -185,8 +185,8 @@ def batch_delivery(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse
         check=lambda: _manager_check(user, project),
         make_form=lambda: DeliveryForm(request.POST, prefix=f"delivery-{batch.pk}"),
         run=lambda data: services.batch_record_delivery(acting_user=user, batch=batch, **data),
-        done=_("已登记%(batch)s完成情况。") % {"batch": services.batch_label(batch)},
-        heading=_("登记%(batch)s完成情况") % {"batch": services.batch_label(batch)},
+        done=_("已登记%(batch)s完成情况。") % {"batch": batch},
+        heading=_("登记%(batch)s完成情况") % {"batch": batch},
         action=request.path,
     )
 
