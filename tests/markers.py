@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -56,3 +57,9 @@ def chromium_path() -> str:
     if not _chromium_present():
         pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
     return str(CHROMIUM)
+
+# Row locks and concurrent inserts behave for real only on PostgreSQL (SQLite
+# serialises writers anyway); CI runs the suite on PostgreSQL, so there they run.
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks and concurrent writes need PostgreSQL (CI runs on it)"
+)

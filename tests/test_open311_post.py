@@ -5,11 +5,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.http import QueryDict
 
 from open311.models import ApiKey, PartnerSubmission
 from resident_requests.models import Channel, EventAction, ResidentRequest, Status
+from tests.markers import needs_postgres
 from tests.open311_support import (
     FORMATS,
     MOBILE,
@@ -426,7 +426,7 @@ def test_rate_limit_lets_requests_through_when_the_cache_is_down(client, cast, a
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent inserts need PostgreSQL (CI runs on it)")
+@needs_postgres
 def test_the_same_work_order_sent_twice_at_once_is_one_request(django_db_setup):
     from django.db import connections
 

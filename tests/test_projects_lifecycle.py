@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from accounts.models import Notification, Role
 from projects import workflow
@@ -34,6 +33,7 @@ from projects.services.projects import (
     project_update,
 )
 from tests.factories import UserFactory
+from tests.markers import needs_postgres
 from tests.project_factories import MenuItemFactory, NeedFactory, ProjectFactory
 
 A, S = ProjectAction, ProjectStatus
@@ -667,7 +667,7 @@ def test_edit_refuses_unknown_fields(cast):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs on it)")
+@needs_postgres
 def test_two_reviewers_approving_at_once_cannot_both_succeed(django_db_setup):
     from tests.conftest import build_cast
 

@@ -27,6 +27,7 @@ from projects.selectors.progress import figures
 from projects.services import work as services
 from projects.workflow import WorkflowError
 from tests.factories import CoBuildingUnitFactory
+from tests.markers import needs_postgres
 from tests.project_factories import ProjectFactory, ResourceFactory
 from xietang.images import process_image_upload
 
@@ -309,10 +310,9 @@ def test_materials_are_counted_in_their_quantity_and_described_in_kind(cast):
     assert figures(project).funded == 0  # in kind: listed, not priced
 
 
+@needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_allocations_at_once_cannot_both_take_the_last_of_a_resource(cast):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writers anyway")
     unit = unit_of(cast.community)
     resource = ResourceFactory(provider_unit=unit, amount=Decimal("50000"))
     # Two projects, so the project row lock does not serialise them: only the resource lock can.

@@ -8,7 +8,6 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from resident_requests import services
 from resident_requests.models import (
@@ -21,6 +20,7 @@ from resident_requests.models import (
 )
 from resident_requests.workflow import TRANSITIONS, WorkflowError, allowed_actions
 from tests.factories import make_request
+from tests.markers import needs_postgres
 from tests.request_steps import ORDER, walk
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -325,7 +325,7 @@ def test_rating_before_resolution_is_refused(cast):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs on it)")
+@needs_postgres
 def test_two_staff_accepting_at_once_cannot_both_succeed(django_db_setup):
     from tests.conftest import build_cast
 
