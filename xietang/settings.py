@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "projects",
     "volunteers",
     "open311",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,18 @@ if PROJECT_REMINDER_DAYS < 0:
 POLL_RATE_IP = env_str("POLL_RATE_IP", "20/h")
 # (end of the projects block)
 
+# --- Volunteers, activities, points and certificates (volunteers app) ---
+# Points a volunteer earns per confirmed service hour (pro rata by minute, rounded
+# down), and per accepted 随手拍 report by a registered reporter.
+VOLUNTEER_POINTS_PER_HOUR = env_int("VOLUNTEER_POINTS_PER_HOUR", 10)
+VOLUNTEER_POINTS_PER_REPORT = env_int("VOLUNTEER_POINTS_PER_REPORT", 5)
+if VOLUNTEER_POINTS_PER_HOUR < 0 or VOLUNTEER_POINTS_PER_REPORT < 0:
+    raise ImproperlyConfigured("VOLUNTEER_POINTS_PER_HOUR and VOLUNTEER_POINTS_PER_REPORT must be 0 or more")
+# (end of the volunteers block)
+
+# --- Dashboards and reports (dashboards app) ---
+# (end of the dashboards block)
+
 # Public pages (no account) are open to floods and to strangers trying mobile tails.
 # django-ratelimit syntax: count/period, period s, m, h or d.
 # Valid /report/ and 随手拍 submissions per client IP: a family or a community
@@ -286,6 +299,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.meetings.send_follow_up_reminders",
         "schedule": crontab(hour="8-20", minute=25),
     },
+    # Volunteers (volunteers/tasks.py): (end of the volunteers beat entries)
+    # Dashboards and reports (dashboards/tasks.py): (end of the dashboards beat entries)
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
