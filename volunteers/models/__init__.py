@@ -21,7 +21,12 @@ from volunteers.models.activities import (
     SignupStatus,
     StallService,
 )
-from volunteers.models.new_employment import Amenity, NewEmploymentWorker, StationAmenity, WorkerKind
+from volunteers.models.new_employment import (
+    Amenity,
+    NewEmploymentWorker,
+    StationAmenity,
+    WorkerKind,
+)
 from volunteers.models.points import (
     Certificate,
     CertificateStatus,

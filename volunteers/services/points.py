@@ -12,7 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from volunteers.models import PointsEntry, PointsKind, Redemption, RewardItem, ServiceHours, Volunteer
+from volunteers.models import (
+    PointsEntry,
+    PointsKind,
+    Redemption,
+    RewardItem,
+    ServiceHours,
+    Volunteer,
+)
 
 
 def points_for_minutes(minutes: int) -> int:
