@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("communities.api.urls")),
     path("", include("resident_requests.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("volunteers.api.urls")),
 ]

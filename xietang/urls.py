@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("resident_requests.urls")),
     path("", include("projects.urls")),
+    path("", include("volunteers.urls")),
+    path("", include("dashboards.urls")),
     path("api/v1/", include("xietang.api_urls")),
     path("open311/v2/", include("open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,1 @@
+"""Celery tasks of the volunteers app, one module per area (activities, certificates, points)."""

@@ -1,0 +1,3 @@
+"""activities routes; see volunteers/urls/__init__.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""certificates routes; see volunteers/urls/__init__.py."""
+
+urlpatterns: list = []

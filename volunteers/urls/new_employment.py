@@ -1,0 +1,3 @@
+"""new_employment routes; see volunteers/urls/__init__.py."""
+
+urlpatterns: list = []

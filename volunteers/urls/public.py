@@ -1,0 +1,3 @@
+"""public routes; see volunteers/urls/__init__.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""teams routes; see volunteers/urls/__init__.py."""
+
+urlpatterns: list = []
