@@ -232,6 +232,12 @@ def request_accept(*, request: ResidentRequest, acting_user: User, note: str = "
     request.due_at = now + request.category.time_limit
     request.owner = acting_user
     _move(request, transition, EventAction.ACCEPT, acting_user, fields=["accepted_at", "due_at", "owner"], note=note)
+    if request.reporter_id is not None:
+        # 随手拍 points (volunteers app, which imports this one: hence the local imports).
+        from volunteers.tasks.points import award_report_points
+        from xietang.queue import enqueue_on_commit
+
+        enqueue_on_commit(award_report_points, request.pk)
     return request
 
 

@@ -7,7 +7,7 @@ backs this with CHECK constraints (balance ≥ 0) and one entry per source
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from volunteers.models import (
     ServiceHours,
     Volunteer,
 )
+from volunteers.permissions import can_adjust_points, can_manage_community
 
 
 def points_for_minutes(minutes: int) -> int:
@@ -129,3 +130,46 @@ def points_redeem(*, item: RewardItem, volunteer: Volunteer, quantity: int, acti
     item.stock -= quantity
     item.save(update_fields=["stock"])
     return redemption
+
+
+# Entry points for pages and the API: the role checks on top of the ledger.
+
+
+def points_adjust(*, volunteer: Volunteer, delta: int, reason: str, acting_user: User) -> PointsEntry:
+    """人工调整 by 街道管理员 or the volunteer's community secretary; reason required, never below zero."""
+    if not can_adjust_points(acting_user, volunteer.community_id):
+        raise PermissionDenied(_("只有街道管理员和本社区书记可以调整积分。"))
+    return points_change(
+        volunteer=volunteer, delta=delta, kind=PointsKind.ADJUST, reason=reason, acting_user=acting_user
+    )
+
+
+REWARD_ITEM_FIELDS = ("name", "points_cost", "stock", "is_active")
+
+
+@transaction.atomic
+def reward_item_save(*, acting_user: User, item: RewardItem, **fields) -> RewardItem:
+    """Create (item without pk) or change an item of a community's 积分超市."""
+    unknown = set(fields) - set(REWARD_ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    if item.pk is not None:
+        item = RewardItem.objects.select_for_update().get(pk=item.pk)
+    if not can_manage_community(acting_user, item.community_id):
+        raise PermissionDenied(_("不能修改该社区的积分超市。"))
+    for name, value in fields.items():
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def reward_redeem(*, item: RewardItem, volunteer: Volunteer, quantity: int, acting_user: User) -> Redemption:
+    """积分超市 at the counter: the item's community staff hand it to a volunteer of the same community."""
+    if not can_manage_community(acting_user, item.community_id):
+        raise PermissionDenied(_("不能办理该社区积分超市的兑换。"))
+    if volunteer.community_id != item.community_id:
+        raise ValidationError({"volunteer": _("只能兑换本社区积分超市的物品。")})
+    if not volunteer.is_active:
+        raise ValidationError({"volunteer": _("该志愿者已注销。")})
+    return points_redeem(item=item, volunteer=volunteer, quantity=quantity, acting_user=acting_user)

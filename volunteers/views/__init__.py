@@ -1,0 +1,1 @@
+"""Views of the volunteers app, one module per area."""
