@@ -210,3 +210,31 @@ class LoggingSmsBackend(SmsBackend):
 
     def send_sms(self, phone: str, text: str) -> None:
         logger.info("SMS to %s: %s", mask_mobile(phone), text)
+
+
+def send_sms_to(phone: str, text: str) -> bool:
+    """SMS to someone without an account (a volunteer, a resident); True when a backend sent it.
+
+    Uses the SmsBackend subclasses listed in settings.NOTIFICATION_BACKENDS, logs
+    the number masked, and never raises: a failed SMS must not undo the sign-up,
+    cancellation or reminder that caused it.
+    """
+    if not phone:
+        return False
+    sent = False
+    for path in settings.NOTIFICATION_BACKENDS:
+        try:
+            backend = import_string(path)
+        except ImportError:
+            logger.exception("SMS backend %s cannot be imported", path)
+            continue
+        if not (isinstance(backend, type) and issubclass(backend, SmsBackend)):
+            continue
+        try:
+            backend().send_sms(phone, text)
+        except Exception:  # the provider failing must not reach the caller
+            logger.exception("SMS to %s via %s failed", mask_mobile(phone), path)
+        else:
+            sent = True
+    logger.info("send_sms_to %s: %s", mask_mobile(phone), "sent" if sent else "not sent")
+    return sent
