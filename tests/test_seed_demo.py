@@ -73,6 +73,7 @@ def test_output_has_a_summary_line_and_the_accounts_table(seed_output):
     assert demo.DEMO_PASSWORD in table[-2]  # the grid-worker line closes the table
     assert table[0] == "居民诉求演示数据:近一年 714 件"
     assert table[1].startswith("微实事演示数据:项目 14 个")
+    assert table[2].startswith("志愿服务演示数据:") and "红管先锋/友邻先锋 64 支" in table[2]
     assert table[-1] == "随手拍演示链接(莲香社区快递员):/snap/demo-lianxiang-courier/"
 
 

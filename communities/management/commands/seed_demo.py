@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from communities.demo import DEMO_PASSWORD, SeedResult, seed_demo
 from projects.demo import seed_projects
 from resident_requests.demo import DEMO_REPORTER_TOKEN, seed_requests
+from volunteers.demo import seed_volunteers
+from volunteers.demo import summary_line as volunteers_summary_line
 
 
 class Command(BaseCommand):
@@ -31,14 +33,15 @@ class Command(BaseCommand):
         result = seed_demo(scale=scale)
         requests = seed_requests(scale=scale)
         projects = seed_projects()
-        # (seed_demo: volunteers)
+        volunteers = seed_volunteers()
         elapsed = time.perf_counter() - started
         self.stdout.write(summary_line(result, elapsed))
         if requests:
             self.stdout.write(f"居民诉求演示数据:近一年 {requests} 件")
         if projects:
             self.stdout.write(f"微实事演示数据:项目 {projects} 个(各个阶段),含淞渔“百凳为百姓”和莲香新村三区停车场")
-        # (seed_demo: volunteers summary line)
+        if volunteers:
+            self.stdout.write(volunteers_summary_line(volunteers))
         self.stdout.write(accounts_table(result))
         self.stdout.write(f"随手拍演示链接(莲香社区快递员):/snap/{DEMO_REPORTER_TOKEN}/")
 
