@@ -201,9 +201,32 @@ VOLUNTEER_POINTS_PER_HOUR = env_int("VOLUNTEER_POINTS_PER_HOUR", 10)
 VOLUNTEER_POINTS_PER_REPORT = env_int("VOLUNTEER_POINTS_PER_REPORT", 5)
 if VOLUNTEER_POINTS_PER_HOUR < 0 or VOLUNTEER_POINTS_PER_REPORT < 0:
     raise ImproperlyConfigured("VOLUNTEER_POINTS_PER_HOUR and VOLUNTEER_POINTS_PER_REPORT must be 0 or more")
+# 志愿服务记录证明 (volunteers.services.certificates): the issuing organisation, "谁记录谁
+# 证明": the residents' committee of the community that recorded the hours.
+CERTIFICATE_ISSUER_PATTERN = env_str("CERTIFICATE_ISSUER_PATTERN", "斜塘街道{community}社区居民委员会")
+if "{community}" not in CERTIFICATE_ISSUER_PATTERN:
+    raise ImproperlyConfigured("CERTIFICATE_ISSUER_PATTERN must contain {community}")
+# Public certificate checks (/certificates/verify/) per client IP, every attempt counted:
+# an employer checking a few certificates fits; guessing 8-character codes does not.
+CERTIFICATE_VERIFY_RATE_IP = env_str("CERTIFICATE_VERIFY_RATE_IP", "30/h")
+# Public sign-ups (/serve/activities/<pk>/) per client IP, valid forms only: a family
+# signing up together fits; a script filling shifts with made-up mobiles does not.
+VOLUNTEER_SIGNUP_RATE_IP = env_str("VOLUNTEER_SIGNUP_RATE_IP", "10/h")
+# Look-ups and cancellations by code + mobile tail (/serve/signup/), every attempt
+# counted: the tail has only 10,000 values.
+VOLUNTEER_LOOKUP_RATE_IP = env_str("VOLUNTEER_LOOKUP_RATE_IP", "20/h")
+# Venue QR scans (/serve/check-in/<token>/): a whole team may share the venue's Wi-Fi,
+# each volunteer scanning twice, so this is higher than the others.
+VOLUNTEER_CHECKIN_RATE_IP = env_str("VOLUNTEER_CHECKIN_RATE_IP", "120/h")
 # (end of the volunteers block)
 
 # --- Dashboards and reports (dashboards app) ---
+# Report runs (dashboards.tasks.generate_report): a run still 生成中 this many minutes after its
+# worker claimed it is taken to be lost (worker killed, deploy) and is claimed again. A street
+# year report takes seconds; 30 minutes leaves room for a slow night without leaving a run stuck.
+REPORT_STALE_MINUTES = env_int("REPORT_STALE_MINUTES", 30)
+if REPORT_STALE_MINUTES < 5:
+    raise ImproperlyConfigured(f"REPORT_STALE_MINUTES must be at least 5, got {REPORT_STALE_MINUTES}")
 # (end of the dashboards block)
 
 # Public pages (no account) are open to floods and to strangers trying mobile tails.
@@ -226,6 +249,10 @@ for _name, _rate in (
     ("OPEN311_RATE_KEY", OPEN311_RATE_KEY),
     ("PROJECT_RATING_RATE_IP", PROJECT_RATING_RATE_IP),
     ("POLL_RATE_IP", POLL_RATE_IP),
+    ("CERTIFICATE_VERIFY_RATE_IP", CERTIFICATE_VERIFY_RATE_IP),
+    ("VOLUNTEER_SIGNUP_RATE_IP", VOLUNTEER_SIGNUP_RATE_IP),
+    ("VOLUNTEER_LOOKUP_RATE_IP", VOLUNTEER_LOOKUP_RATE_IP),
+    ("VOLUNTEER_CHECKIN_RATE_IP", VOLUNTEER_CHECKIN_RATE_IP),
 ):
     # django-ratelimit would read "10/x" as ten a second: refuse it here instead.
     if not re.fullmatch(r"\d+/\d*[smhd]", _rate):
@@ -299,8 +326,47 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.meetings.send_follow_up_reminders",
         "schedule": crontab(hour="8-20", minute=25),
     },
-    # Volunteers (volunteers/tasks.py): (end of the volunteers beat entries)
-    # Dashboards and reports (dashboards/tasks.py): (end of the dashboards beat entries)
+    # Certificates whose PDF task never ran (Redis down at issue): sent again; drawing is idempotent.
+    "render-pending-certificates": {
+        "task": "volunteers.tasks.certificates.render_pending_certificates",
+        "schedule": crontab(minute="3-59/10"),
+    },
+    # Activities (volunteers/tasks/activities.py): each shift is claimed by a conditional update.
+    # Day-before SMS hourly in the daytime (a missed run is caught by the next), hours reminders
+    # to organisers after shifts end, the teams' weekly digest on Monday morning.
+    "send-volunteer-shift-reminders": {
+        "task": "volunteers.tasks.activities.send_shift_reminders",
+        "schedule": crontab(hour="9-20", minute=5),
+    },
+    "remind-volunteer-hours-to-confirm": {
+        "task": "volunteers.tasks.activities.remind_hours_to_confirm",
+        "schedule": crontab(minute="*/30"),
+    },
+    "send-volunteer-weekly-digest": {
+        "task": "volunteers.tasks.activities.send_weekly_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    },
+    # 随手拍 points the on-commit task missed (Redis down at 受理); a report is paid once.
+    "award-missed-report-points": {
+        "task": "volunteers.tasks.points.award_missed_report_points",
+        "schedule": crontab(minute="*/30"),
+    },
+    # Reports (dashboards/tasks.py) for the period just ended, the street and every community;
+    # a finished run is reused, so beat firing twice queues nothing new. Asia/Shanghai (CELERY_TIMEZONE).
+    "schedule-monthly-reports": {
+        "task": "dashboards.tasks.schedule_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    "schedule-quarterly-reports": {
+        "task": "dashboards.tasks.schedule_quarterly_reports",
+        "schedule": crontab(month_of_year="1,4,7,10", day_of_month=1, hour=2, minute=30),
+    },
+    "schedule-yearly-reports": {
+        "task": "dashboards.tasks.schedule_yearly_reports",
+        "schedule": crontab(month_of_year=1, day_of_month=1, hour=3, minute=0),
+    },
+    # Report runs never enqueued (Redis down) or left by a dead worker: sent again; one claim wins.
+    "requeue-report-runs": {"task": "dashboards.tasks.requeue_report_runs", "schedule": crontab(minute="7-59/10")},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -359,6 +425,10 @@ SPECTACULAR_SETTINGS = {
         "MenuStatusEnum": "projects.models.MenuStatus.choices",
         "ResourceKindEnum": "projects.models.ResourceKind.choices",
         "FundingSourceEnum": "projects.models.FundingSource.choices",
+        "VolunteerKindEnum": "volunteers.models.VolunteerKind.choices",
+        "PointsKindEnum": "volunteers.models.PointsKind.choices",
+        "WorkerKindEnum": "volunteers.models.WorkerKind.choices",
+        "ReporterKindEnum": "resident_requests.models.ReporterKind.choices",
     },
 }
 
