@@ -344,12 +344,12 @@ def is_team_member(volunteer: Volunteer, team_id: int | None) -> bool:
     return Membership.objects.filter(team_id=team_id, volunteer=volunteer, left_on__isnull=True).exists()
 
 
-@transaction.atomic
 def _month_day_time(moment) -> str:
     local = timezone.localtime(moment)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
+@transaction.atomic
 def signup_create(
     *,
     shift: Shift,
