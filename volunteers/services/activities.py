@@ -207,6 +207,73 @@ def shift_add(
     return shift
 
 
+def _promote_waiting(shift: Shift) -> list[Signup]:
+    """Fill the shift's free places from its waiting list, first come first served; each is told by SMS."""
+    from volunteers.tasks.activities import send_signup_sms
+
+    free = shift.capacity - Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED).count()
+    if free <= 0 or shift.starts_at <= timezone.now():
+        return []
+    promoted = list(
+        Signup.objects.select_for_update()
+        .filter(shift=shift, status=SignupStatus.WAITING)
+        .order_by("created_at", "id")[:free]
+    )
+    for signup in promoted:
+        signup.status = SignupStatus.CONFIRMED
+        signup.save(update_fields=["status"])
+        enqueue_on_commit(send_signup_sms, signup.pk, "promoted")
+    return promoted
+
+
+@transaction.atomic
+def shift_update(
+    *, shift: Shift, label: str, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int, acting_user: User
+) -> Shift:
+    """Correct a shift before anyone has checked in. Fewer places than confirmed sign-ups is refused;
+    more places promote the waiting list; a new time is sent by SMS to everyone signed up."""
+    shift = Shift.objects.select_for_update().select_related("activity").get(pk=shift.pk)
+    _require_manager(acting_user, shift.activity)
+    _require_not_cancelled(shift.activity)
+    if shift.signups.filter(checked_in_at__isnull=False).exists():
+        raise ValidationError(_("已有志愿者签到,不能再修改该班次。"))
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("结束时间须晚于开始时间。")})
+    confirmed = shift.signups.filter(status=SignupStatus.CONFIRMED).count()
+    if capacity < confirmed:
+        raise ValidationError(
+            {"capacity": _("已有 %(n)s 人正式报名,招募人数不能少于 %(n)s;请先与志愿者沟通并取消报名。") % {"n": confirmed}}
+        )
+    moved = (starts_at, ends_at) != (shift.starts_at, shift.ends_at)
+    shift.label, shift.starts_at, shift.ends_at, shift.capacity = label, starts_at, ends_at, capacity
+    if moved:
+        # The day-before reminder belongs to the new date.
+        shift.reminder_sent_at = None
+    shift.full_clean(exclude={"activity"})
+    shift.save(update_fields=["label", "starts_at", "ends_at", "capacity", "reminder_sent_at"])
+    _promote_waiting(shift)
+    if moved:
+        from volunteers.tasks.activities import send_signup_sms
+
+        for signup_id in shift.signups.filter(status__in=ACTIVE_SIGNUP).values_list("pk", flat=True):
+            enqueue_on_commit(send_signup_sms, signup_id, "shift_changed")
+    logger.info("shift %s updated by user %s (moved: %s)", shift.pk, acting_user.pk, moved)
+    return shift
+
+
+@transaction.atomic
+def shift_remove(*, shift: Shift, acting_user: User) -> None:
+    """Remove a shift nobody is signed up for; a published activity keeps at least one shift."""
+    shift = Shift.objects.select_for_update().select_related("activity").get(pk=shift.pk)
+    _require_manager(acting_user, shift.activity)
+    if shift.signups.exists():
+        raise ValidationError(_("该班次已有报名记录,不能删除;如时间有变,请修改班次,或取消整个活动。"))
+    if shift.activity.status == ActivityStatus.PUBLISHED and shift.activity.shifts.count() == 1:
+        raise ValidationError(_("已发布的活动至少保留一个班次;如不再举办,请取消活动。"))
+    shift.delete()
+    logger.info("shift %s removed by user %s", shift.pk, acting_user.pk)
+
+
 @transaction.atomic
 def activity_publish(*, activity: Activity, acting_user: User) -> Activity:
     """草稿 → 已发布; residents see it on /serve/ only with at least one future shift."""
@@ -429,19 +496,7 @@ def signup_cancel(*, signup: Signup, acting_user: User | None) -> Signup | None:
     if acting_user is not None:
         audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=signup, changes={"status": "cancelled"})
     promoted = None
-    if was_confirmed and shift.starts_at > timezone.now():
-        confirmed = Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED).count()
-        if confirmed < shift.capacity:
-            promoted = (
-                Signup.objects.select_for_update().filter(shift=shift, status=SignupStatus.WAITING).order_by(
-                    "created_at", "id"
-                ).first()
-            )
-            if promoted is not None:
-                promoted.status = SignupStatus.CONFIRMED
-                promoted.save(update_fields=["status"])
-                from volunteers.tasks.activities import send_signup_sms
-
-                enqueue_on_commit(send_signup_sms, promoted.pk, "promoted")
+    if was_confirmed:
+        promoted = next(iter(_promote_waiting(shift)), None)
     logger.info("signup %s cancelled; promoted %s", signup.pk, promoted.pk if promoted else None)
     return promoted

@@ -54,6 +54,8 @@ def _signup_text(signup: Signup, kind: str) -> str:
     if kind == "activity_cancelled":
         values["reason"] = activity.cancel_reason
         return _("【斜塘志愿】很抱歉,您报名的「%(title)s」%(when)s 已取消,原因:%(reason)s。") % values
+    if kind == "shift_changed":
+        return _("【斜塘志愿】您报名的「%(title)s」班次时间已调整为 %(when)s,地点:%(place)s。如不能参加,请凭确认码 %(code)s 取消。") % values
     if kind == "reminder":
         return _("【斜塘志愿】提醒:您报名的「%(title)s」将于 %(when)s 开始,地点:%(place)s。确认码 %(code)s。") % values
     raise ValueError(kind)

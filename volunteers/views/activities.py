@@ -37,6 +37,7 @@ from volunteers.models import (
     ActivityStatus,
     ActivityType,
     Membership,
+    Shift,
     Signup,
     SignupSource,
     Volunteer,
@@ -208,6 +209,47 @@ def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
         heading=_("添加班次"),
         anchor="shifts",
     )
+
+
+def _shift(activity: Activity, shift_pk: int) -> Shift:
+    # The activity is already scoped; a shift of another activity is simply not found.
+    return get_object_or_404(Shift, pk=shift_pk, activity=activity)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def shift_edit(request: HttpRequest, pk: int, shift_pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    _require_manager(request, activity)
+    shift = _shift(activity, shift_pk)
+    heading = _("修改班次")
+    if request.method == "GET":
+        initial = {"label": shift.label, "starts_at": shift.starts_at, "ends_at": shift.ends_at, "capacity": shift.capacity}
+        context = {"activity": activity, "form": ShiftForm(initial=initial), "heading": heading, "action": request.path}
+        return render(request, "volunteers/activities/form.html", context)
+    return _handle(
+        request,
+        activity,
+        form=ShiftForm(request.POST),
+        run=lambda data: services.shift_update(shift=shift, acting_user=request.user, **data),
+        done=_("班次已修改;时间有变时,已报名的志愿者会收到短信。"),
+        heading=heading,
+        anchor="shifts",
+    )
+
+
+@staff_required
+@require_POST
+def shift_remove(request: HttpRequest, pk: int, shift_pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    _require_manager(request, activity)
+    try:
+        services.shift_remove(shift=_shift(activity, shift_pk), acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已删除班次。"))
+    return _back(activity, "shifts")
 
 
 @staff_required
