@@ -5,7 +5,6 @@ Each view: role check → visible_to(user) → form → service → redirect.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,20 +30,8 @@ from communities.permissions import (
     can_edit_service_position,
     can_import_residents,
 )
+from xietang.lists import paginate, query_without_page
 from xietang.scoping import get_visible_or_404
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
 
 # Places: community → grid → compound → building → household
 
@@ -134,14 +121,14 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def resident_list(request: HttpRequest) -> HttpResponse:
     visible = Resident.objects.visible_to(request.user)
     resident_filter = ResidentFilter(request.GET, queryset=visible, request=request)
-    page = _page(request, selectors.residents_for_list(resident_filter.qs))
+    page = paginate(request, selectors.residents_for_list(resident_filter.qs))
     return render(
         request,
         "communities/resident_list.html",
         {
             "filter": resident_filter,
             "page": page,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "can_write": can_write_residents(request.user),
             "can_import": can_import_residents(request.user),
         },
@@ -296,8 +283,8 @@ def co_building_unit_list(request: HttpRequest) -> HttpResponse:
         "communities/co_building_unit_list.html",
         {
             "filter": unit_filter,
-            "page": _page(request, unit_filter.qs),
-            "query": _query_without_page(request),
+            "page": paginate(request, unit_filter.qs),
+            "query": query_without_page(request),
             "can_add": can_edit_co_building_unit(request.user, None),
         },
     )
@@ -352,8 +339,8 @@ def service_position_list(request: HttpRequest) -> HttpResponse:
         "communities/service_position_list.html",
         {
             "filter": position_filter,
-            "page": _page(request, position_filter.qs),
-            "query": _query_without_page(request),
+            "page": paginate(request, position_filter.qs),
+            "query": query_without_page(request),
             "can_add": can_edit_service_position(request.user, None),
         },
     )

@@ -8,7 +8,6 @@ who may start or retry a report is `services.can_request_report` (403 otherwise)
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from dashboards.models import ReportRun, ReportStatus
 from dashboards.reports.forms import STREET, ReportStartForm
 from dashboards.reports.selectors import report_filter
 from xietang.forms import add_service_errors
+from xietang.lists import paginate
 from xietang.scoping import get_visible_or_404
 
 PAGE_SIZE = 30
@@ -54,7 +54,7 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 
 def _list_page(request: HttpRequest, start_form: ReportStartForm, *, status: int = 200) -> HttpResponse:
     run_filter = report_filter(request.GET, user=request.user)
-    page = Paginator(run_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, run_filter.qs, PAGE_SIZE)
     rows = list(page.object_list)
     street = services.scope_name(None) if any(run.community_id is None for run in rows) else ""
     for run in rows:

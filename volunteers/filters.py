@@ -14,23 +14,12 @@ from volunteers.models import (
     VolunteerKind,
     WorkerKind,
 )
-
-BOOLEAN_CHOICES = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
-
-
-def _boolean_widgets(filterset: django_filters.FilterSet, *names: str) -> None:
-    for name in names:
-        if name in filterset.form.fields:
-            filterset.form.fields[name].widget.choices = BOOLEAN_CHOICES
+from xietang import lists
 
 
 def page_filter(filter_class, request, queryset):
-    """The list page's filter: no community choice for community staff (a choice of one is noise)."""
-    filterset = filter_class(request.GET, queryset=queryset, request=request)
-    if not request.user.is_street_level:
-        filterset.filters.pop("community", None)
-    _boolean_widgets(filterset, "is_active", "is_party_member", "enlisted")
-    return filterset
+    """The volunteers lists' filter form (xietang.lists.page_filter) with their yes-no filters."""
+    return lists.page_filter(filter_class, request, queryset, yes_no=("is_active", "is_party_member", "enlisted"))
 
 
 class TeamFilter(django_filters.FilterSet):

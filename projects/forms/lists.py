@@ -26,9 +26,9 @@ from projects.models import (
 )
 from projects.permissions import can_manage_community
 from projects.selectors import lists as selectors
+from xietang import lists
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
-BOOLEAN_CHOICES = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
 
 
 class DateInput(forms.DateInput):
@@ -72,12 +72,6 @@ def managed_communities(user: User):
 
 
 # Filters, shared by pages and API
-
-
-def _boolean_widget_choices(filterset: django_filters.FilterSet, *names: str) -> None:
-    for name in names:
-        if name in filterset.form.fields:
-            filterset.form.fields[name].widget.choices = BOOLEAN_CHOICES
 
 
 class NeedFilter(django_filters.FilterSet):
@@ -156,12 +150,10 @@ class MenuItemFilter(django_filters.FilterSet):
 
 
 def page_filter(filter_class, request, queryset):
-    """The list page's filter: no community choice for community staff (a choice of one is noise)."""
-    filterset = filter_class(request.GET, queryset=queryset, request=request)
-    if not request.user.is_street_level:
-        filterset.filters.pop("community", None)
-    _boolean_widget_choices(filterset, "no_project", "valid_now", "unused", "withdrawn")
-    return filterset
+    """The lists' filter form (xietang.lists.page_filter) with their yes-no filters."""
+    return lists.page_filter(
+        filter_class, request, queryset, yes_no=("no_project", "valid_now", "unused", "withdrawn")
+    )
 
 
 # Needs

@@ -8,7 +8,6 @@ writes. Coordinators of the community write, the street admin anywhere; 网格�
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -46,21 +45,11 @@ from projects.workflow import WorkflowError
 from resident_requests.models import ResidentRequest
 from resident_requests.permissions import is_coordinator
 from xietang.forms import add_service_errors
+from xietang.lists import paginate, query_without_page
 from xietang.scoping import get_visible_or_404
 
-PAGE_SIZE = 50
 # The place picker posts the form back to refresh its choices; nothing is saved then.
 REFRESH_BUTTON = "refresh_places"
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def writes_lists(user: User) -> bool:
@@ -86,8 +75,8 @@ def need_list(request: HttpRequest) -> HttpResponse:
         "projects/lists/need_list.html",
         {
             "filter": needs_filter,
-            "page": _page(request, needs_filter.qs),
-            "query": _query_without_page(request),
+            "page": paginate(request, needs_filter.qs),
+            "query": query_without_page(request),
             "counts": selectors.open_without_project_counts(user),
             "can_add": writes_lists(user),
             "can_draw_menu": writes_lists(user),
@@ -274,8 +263,8 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         "projects/lists/resource_list.html",
         {
             "filter": resources_filter,
-            "page": _page(request, resources_filter.qs),
-            "query": _query_without_page(request),
+            "page": paginate(request, resources_filter.qs),
+            "query": query_without_page(request),
             "unit": unit,
             "can_add": writes_lists(user),
         },
@@ -381,8 +370,8 @@ def menu_item_list(request: HttpRequest) -> HttpResponse:
         "projects/lists/menu_item_list.html",
         {
             "filter": menu_filter,
-            "page": _page(request, menu_filter.qs),
-            "query": _query_without_page(request),
+            "page": paginate(request, menu_filter.qs),
+            "query": query_without_page(request),
             "can_add": writes_lists(user),
         },
     )

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,6 +52,7 @@ from volunteers.selectors.activities import (
 from volunteers.services import activities as services
 from xietang.forms import add_service_errors
 from xietang.images import stream_photo
+from xietang.lists import paginate, query_without_page
 from xietang.scoping import get_visible_or_404
 
 PAGE_SIZE = 30
@@ -103,9 +103,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     filterset = ActivityFilter(
         request.GET, queryset=activities_for_list(Activity.objects.visible_to(user)), request=request
     )
-    page = Paginator(filterset.qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, filterset.qs.order_by("-created_at", "-pk"), PAGE_SIZE)
     return render(
         request,
         "volunteers/activities/list.html",
@@ -113,7 +111,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "rows": page.object_list,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_create": services.can_manage_activity(user, community_id=user.community_id),
         },
     )

@@ -9,7 +9,6 @@ volunteers.services.attendance, which keeps the history and moves the points.
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,9 +30,8 @@ from volunteers.selectors.hours import hours_history, hours_queue
 from volunteers.services import attendance as services
 from volunteers.services.activities import can_manage_activity
 from xietang.forms import add_service_errors
+from xietang.lists import paginate
 from xietang.scoping import get_visible_or_404
-
-PAGE_SIZE = 50
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
@@ -117,7 +115,7 @@ def hours_list(request: HttpRequest) -> HttpResponse:
     if status not in HoursStatus.values:
         status = HoursStatus.PENDING
     rows = hours_queue(request.user, status=status)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(
         request,
         "volunteers/attendance/hours.html",

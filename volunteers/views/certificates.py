@@ -9,7 +9,6 @@ IP and answers a wrong number and a wrong code alike.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -28,6 +27,7 @@ from volunteers.selectors.hours_totals import (
 )
 from volunteers.services import certificates as services
 from xietang.forms import add_service_errors
+from xietang.lists import paginate, query_without_page
 from xietang.public import over_limit, public_page
 from xietang.scoping import get_visible_or_404
 
@@ -54,13 +54,11 @@ def _certificate(request: HttpRequest, pk: int) -> Certificate:
 @require_GET
 def certificate_list(request: HttpRequest) -> HttpResponse:
     certificate_filter = selectors.certificate_filter(request.GET, user=request.user, request=request)
-    page = Paginator(certificate_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, certificate_filter.qs, PAGE_SIZE)
     return render(
         request,
         "volunteers/certificates/list.html",
-        {"filter": certificate_filter, "page": page, "query": query.urlencode()},
+        {"filter": certificate_filter, "page": page, "query": query_without_page(request)},
     )
 
 

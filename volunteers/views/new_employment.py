@@ -5,7 +5,6 @@ activities, and enlisting a worker as a 随手拍 reporter. DOMAIN.md §7.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,9 +20,9 @@ from volunteers.permissions import can_manage_any, can_manage_community
 from volunteers.selectors import new_employment as selectors
 from volunteers.services import new_employment as services
 from xietang.forms import add_service_errors
+from xietang.lists import paginate, query_without_page
 from xietang.scoping import get_visible_or_404
 
-PAGE_SIZE = 50
 FORM_TEMPLATE = "volunteers/teams/form.html"
 
 
@@ -38,15 +37,13 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = NewEmploymentWorker.objects.visible_to(user)
     filterset = page_filter(WorkerFilter, request, selectors.workers_for_list(visible))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "volunteers/new_employment/list.html",
         {
             "filter": filterset,
-            "page": Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
+            "page": paginate(request, filterset.qs),
+            "query": query_without_page(request),
             "by_company": selectors.counts_by_company(filterset.qs),
             "by_kind": selectors.counts_by_kind(filterset.qs),
             "total": filterset.qs.count(),

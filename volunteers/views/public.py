@@ -11,7 +11,6 @@ same answer, and every attempt counts against a per-IP limit.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,6 +46,7 @@ from volunteers.services.activities import (
 from volunteers.services.attendance import qr_scan, qr_window_shifts
 from volunteers.services.teams import volunteer_find_or_create_by_mobile
 from xietang.forms import add_service_errors
+from xietang.lists import paginate, query_without_page
 from xietang.public import HONEYPOT, over_limit, public_page
 
 PAGE_SIZE = 20
@@ -68,9 +68,7 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicActivityFilter(request.GET, queryset=public_activities())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(
         request,
         "volunteers/public/list.html",
@@ -78,7 +76,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "filter_form": filterset.form,
             "page": page,
             "cards": public_cards(list(page.object_list)),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
     )

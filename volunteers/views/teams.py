@@ -8,7 +8,6 @@ Forms posted from a detail page come back on a page of their own (400) when refu
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,22 +43,14 @@ from volunteers.selectors import teams as selectors
 from volunteers.services import teams as services
 from volunteers.services.certificates import can_issue_certificate
 from xietang.forms import add_service_errors
+from xietang.lists import paginate, query_without_page
 from xietang.public import public_page
 from xietang.scoping import get_visible_or_404
 
-PAGE_SIZE = 50
 PUBLIC_PAGE_SIZE = 20
 FORM_TEMPLATE = "volunteers/teams/form.html"
 
 
-def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _back_url(back) -> str:
@@ -94,8 +85,8 @@ def team_list(request: HttpRequest) -> HttpResponse:
         "volunteers/teams/list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs),
-            "query": _query_without_page(request),
+            "page": paginate(request, filterset.qs),
+            "query": query_without_page(request),
             "can_add": can_manage_any(user),
         },
     )
@@ -307,8 +298,8 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         "volunteers/volunteers/list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs),
-            "query": _query_without_page(request),
+            "page": paginate(request, filterset.qs),
+            "query": query_without_page(request),
             "can_add": can_manage_any(user),
         },
     )
@@ -468,7 +459,7 @@ def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page
 @require_GET
 def public_team_list(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.public_teams(), PUBLIC_PAGE_SIZE)
+    page = paginate(request, selectors.public_teams(), PUBLIC_PAGE_SIZE)
     return render(
         request,
         "volunteers/public_teams/list.html",
