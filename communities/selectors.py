@@ -40,9 +40,22 @@ class PartyCoverage:
 
 def party_coverage(*, user, community: Community | None = None) -> PartyCoverage:
     """Coverage figures computed from data, for the user's scope or one community in it."""
-    compounds = Compound.objects.visible_to(user)
-    buildings = Building.objects.visible_to(user)
-    groups = PartyOrganisation.objects.visible_to(user).filter(tier__level=PartyTier.STAIRWELL)
+    return _coverage(
+        Compound.objects.visible_to(user),
+        Building.objects.visible_to(user),
+        PartyOrganisation.objects.visible_to(user),
+        community,
+    )
+
+
+def party_coverage_of(community: Community | None) -> PartyCoverage:
+    """The same figures for the street (None) or one community, with no user: for callers
+    that have decided access already (dashboards, and reports made by beat for nobody)."""
+    return _coverage(Compound.objects.all(), Building.objects.all(), PartyOrganisation.objects.all(), community)
+
+
+def _coverage(compounds, buildings, organisations, community: Community | None) -> PartyCoverage:
+    groups = organisations.filter(tier__level=PartyTier.STAIRWELL)
     if community is not None:
         compounds = compounds.filter(community=community)
         buildings = buildings.filter(compound__community=community)

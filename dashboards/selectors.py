@@ -63,7 +63,7 @@ from communities.models import (
     PartyTier,
     ServicePosition,
 )
-from communities.selectors import party_coverage
+from communities.selectors import party_coverage_of
 from dashboards.periods import Period
 from dashboards.scope import Scope
 from projects.models import UNDER_WAY_STATES as PROJECT_UNDER_WAY_STATES
@@ -101,19 +101,6 @@ PROJECT_DONE_STATES = (ProjectStatus.PUBLICISING, ProjectStatus.EVALUATING, Proj
 def url_with(path: str, query: dict | None = None) -> str:
     query = {key: value for key, value in (query or {}).items() if value not in (None, "", [])}
     return f"{path}?{urlencode(query, doseq=True)}" if query else path
-
-
-class _StreetReader:
-    """Stands in for a street-level user where a shared selector insists on one
-    (communities.selectors.party_coverage): the caller of this module has already
-    checked the scope, and reports run with no user at all."""
-
-    is_authenticated = True
-    has_staff_role = True
-    is_street_level = True
-
-
-STREET_READER = _StreetReader()
 
 
 # --- Figures ---------------------------------------------------------------
@@ -431,13 +418,13 @@ def headline_figures(scope: Scope, period: Period, *, now: dt.datetime | None = 
         )
     )
 
-    # 小区党支部覆盖率 (communities.selectors.party_coverage: compounds are not split by grid)
+    # 小区党支部覆盖率 (communities.selectors.party_coverage_of: compounds are not split by grid)
     if scope.is_grid:
         figures.append(
             _figure("branch_coverage", _("小区党支部覆盖率"), "", None, None, "", note=_("小区不按网格划分"), percent=True)
         )
     else:
-        coverage = party_coverage(user=STREET_READER, community=scope.community)
+        coverage = party_coverage_of(scope.community)
         figures.append(
             _figure(
                 "branch_coverage",
