@@ -70,20 +70,30 @@ def _callback(satisfaction: str, *, solved: bool, day: dt.date) -> dict:
 
 
 def october_fixture(cast) -> dict:
+    return month_fixture(cast, OCTOBER)
+
+
+def month_fixture(cast, first: dt.date) -> dict:
+    """The fixture above in the month that starts on `first`: October for the tests that name
+    dates; the browser test puts it in the current quarter, which its dashboard shows."""
+
+    def day(n: int) -> dt.date:
+        return first + dt.timedelta(days=n - 1)
+
     r1 = _request(
         cast,
-        day=dt.date(2026, 10, 3),
-        **_callback(Satisfaction.SATISFIED, solved=True, day=dt.date(2026, 10, 3)),
+        day=day(3),
+        **_callback(Satisfaction.SATISFIED, solved=True, day=day(3)),
     )
     r2 = _request(
         cast,
-        day=dt.date(2026, 10, 5),
-        **_callback(Satisfaction.BASICALLY, solved=True, day=dt.date(2026, 10, 5)),
+        day=day(5),
+        **_callback(Satisfaction.BASICALLY, solved=True, day=day(5)),
     )
     r3 = _request(
         cast,
-        day=dt.date(2026, 10, 8),
-        **_callback(Satisfaction.DISSATISFIED, solved=False, day=dt.date(2026, 10, 8)),
+        day=day(8),
+        **_callback(Satisfaction.DISSATISFIED, solved=False, day=day(8)),
     )
     # 重办 after the 不满意 callback: back to 已受理 with a new time limit, still within it.
     ResidentRequest.objects.filter(pk=r3.pk).update(
@@ -94,36 +104,36 @@ def october_fixture(cast) -> dict:
     RequestEvent.objects.create(
         request=r3,
         action=EventAction.REOPEN,
-        at=at(dt.date(2026, 10, 25)),
+        at=at(day(25)),
         from_status=Status.CALLED_BACK,
         to_status=Status.ACCEPTED,
     )
     r4 = _request(
         cast,
-        day=dt.date(2026, 10, 12),
+        day=day(12),
         status=Status.IN_PROGRESS,
-        accepted_at=at(dt.date(2026, 10, 13)),
-        due_at=at(dt.date(2026, 10, 20)),
+        accepted_at=at(day(13)),
+        due_at=at(day(20)),
     )
-    september = _request(cast, day=dt.date(2026, 9, 15))
-    outsider = _request(cast, community=cast.other_community, day=dt.date(2026, 10, 9))
+    september = _request(cast, day=first - dt.timedelta(days=16))
+    outsider = _request(cast, community=cast.other_community, day=day(9))
 
     benches = ProjectFactory(
         communities=[cast.community],
         title="百凳为百姓",
         status=ProjectStatus.IMPLEMENTING,
         budget=Decimal("300000.00"),
-        approved_at=at(dt.date(2026, 9, 1)),
+        approved_at=at(first - dt.timedelta(days=30)),
     )
     ContributionFactory(
         project=benches,
         unit=CoBuildingUnitFactory(name="苏州银行"),
         amount=Decimal("120000.00"),
-        contributed_on=dt.date(2026, 10, 10),
+        contributed_on=day(10),
     )
     park = ProjectFactory(communities=[cast.community], title="口袋公园", budget=Decimal("50000.00"))
     # Registered before the period's end, as the summary counts projects registered by then.
-    Project.objects.filter(pk__in=[benches.pk, park.pk]).update(created_at=at(dt.date(2026, 8, 20)))
+    Project.objects.filter(pk__in=[benches.pk, park.pk]).update(created_at=at(first - dt.timedelta(days=42)))
     return {
         "r1": r1,
         "r2": r2,
